@@ -219,7 +219,8 @@ export function parseHost(raw: unknown, path: string, c: Collector, resolveSsh?:
 			'use the host\'s IPv4 address on the network the other hosts reach',
 		);
 	}
-	const name = entry.name === undefined ? (isIPv4(ssh.host) ? ssh.host : ssh.host) : c.str(entry.name, `${path}.name`, ssh.host);
+	// Default name: the ssh target, unless it cannot name a folder (an IPv6 address): then the host's IPv4.
+	const name = entry.name === undefined ? (NAME_SHAPE.test(ssh.host) ? ssh.host : ip) : c.str(entry.name, `${path}.name`, ssh.host);
 	if (!NAME_SHAPE.test(name)) {
 		c.add(`${path}.name`, `"${name}" cannot be used as a folder name`, 'use letters, digits, ".", "_" and "-" only');
 	}
@@ -243,7 +244,7 @@ function parsePlacement(raw: unknown, c: Collector): Placement {
 		placement[group] = {};
 		for (const [selfId, pin] of Object.entries(replicas)) {
 			const p = `placement.${group}.${selfId}`;
-			if (!isObject(pin) || typeof pin.host !== 'string' || typeof pin.storeDir !== 'string') {
+			if (!isObject(pin) || typeof pin.host !== 'string' || typeof pin.storeDir !== 'string' || !pin.storeDir.startsWith('/')) {
 				c.add(p, 'must be {host: <host name>, storeDir: <absolute path>}', 'fix or remove this replica');
 				continue;
 			}
@@ -261,6 +262,9 @@ export function parseOptions(raw: Raw, c: Collector): ClusterOptions {
 	const consoleRaw = raw.console === false ? {enabled: false} : isObject(raw.console) ? raw.console : {};
 	for (const [key, value] of [['heap', raw.heap], ['ports', raw.ports]] as const) {
 		if (value !== undefined && !isObject(value)) c.add(key, 'must be an object', `see the ${key} section in the README`);
+	}
+	if (raw.console !== undefined && typeof raw.console !== 'boolean' && !isObject(raw.console)) {
+		c.add('console', 'must be an object (or false to run no console)', 'write console: {enabled: true} or console: false');
 	}
 	if (isObject(raw.heap)) c.unknownKeys(raw.heap, new Set(['broker', 'namesrv']), 'heap');
 	if (isObject(raw.ports)) c.unknownKeys(raw.ports, new Set(['namesrv', 'listen', 'dledger', 'groupStride']), 'ports');

@@ -1,10 +1,18 @@
 /** Serialise a cluster file to YAML (through the yaml library), with a header that documents it. */
 import {Document} from 'yaml';
-import type {ClusterFile, HostSpec} from './schema.ts';
+import type {ClusterFile, ConsoleOptions, HostSpec} from './schema.ts';
 
 function hostEntry(h: HostSpec): Record<string, unknown> {
-	const ssh = Object.keys(h.ssh).length === 1 ? h.ssh.host : {...h.ssh};
+	// Fixed key order (ssh-config defaults are merged in after the keys a file gives), as consoleEntry.
+	const ssh = Object.keys(h.ssh).length === 1
+		? h.ssh.host
+		: Object.fromEntries((['host', 'user', 'port', 'identity', 'proxyJump'] as const).filter(k => h.ssh[k] !== undefined).map(k => [k, h.ssh[k]]));
 	return {name: h.name, ssh, ip: h.ip, ...(h.cpus !== undefined ? {cpus: h.cpus} : {})};
+}
+
+/** A fixed key order (parsing puts a given console.host last), so writing what was read gives the same text. */
+function consoleEntry(c: ConsoleOptions): Record<string, unknown> {
+	return {enabled: c.enabled, ...(c.host !== undefined ? {host: c.host} : {}), image: c.image, port: c.port, public: c.public};
 }
 
 export function clusterToYaml(cluster: ClusterFile): string {
@@ -22,7 +30,7 @@ export function clusterToYaml(cluster: ClusterFile): string {
 		heap: cluster.heap,
 		ports: cluster.ports,
 		...(cluster.namesrvHosts ? {namesrvHosts: cluster.namesrvHosts} : {}),
-		console: cluster.console,
+		console: consoleEntry(cluster.console),
 		brokerProperties: cluster.brokerProperties,
 		placement: cluster.placement,
 	};

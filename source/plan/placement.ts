@@ -25,14 +25,16 @@ function checkPins(input: PlacementInput): PlanError[] {
 	const errors: PlanError[] = [];
 	const hostNames = new Set(input.hosts.map(h => h.name));
 	const expectedIds = Array.from({length: input.replicas}, (_, i) => selfIdOf(i));
+	const storeOwners = new Map<string, string>();
 	for (const [group, replicas] of Object.entries(input.pinned)) {
 		const where = `placement.${group}`;
 		const ids = Object.keys(replicas);
 		if (!input.groups.includes(group)) {
+			const configured = input.groups.length === 0 ? 'none' : `${input.groups[0]}…${input.groups[input.groups.length - 1]}`;
 			errors.push({
 				path: where,
-				message: `group ${group} is placed (its replicas hold data) but the cluster now has only ${input.groups.length} group(s): this would drop it`,
-				fix: `keep groups at ${input.groups.length + 1} or more; removing a group is a separate, explicit operation`,
+				message: `group ${group} is placed (its replicas hold data) but is not one of the ${input.groups.length} group(s) now configured (${configured}): this would drop it`,
+				fix: 'raise groups (or restore groupPrefix) so that it is one of them; removing a group is a separate, explicit operation',
 			});
 			continue;
 		}
@@ -72,6 +74,16 @@ function checkPins(input: PlacementInput): PlanError[] {
 				});
 			}
 			usedHosts.set(pin.host, selfId);
+			const store = `${pin.host}\0${pin.storeDir}`;
+			const owner = storeOwners.get(store);
+			if (owner !== undefined) {
+				errors.push({
+					path: `${where}.${selfId}`,
+					message: `replicas ${owner} and ${group}/${selfId} share the store ${pin.storeDir} on host "${pin.host}": their data would be mixed`,
+					fix: 'fix the hand-edited placement so every replica has its own storeDir',
+				});
+			}
+			storeOwners.set(store, `${group}/${selfId}`);
 		}
 	}
 	return errors;
@@ -79,17 +91,16 @@ function checkPins(input: PlacementInput): PlanError[] {
 
 export function place(input: PlacementInput): PlacementResult {
 	const {hosts, groups, replicas} = input;
+	const errors: PlanError[] = [];
 	if (replicas > hosts.length) {
-		return {
-			ok: false,
-			errors: [{
-				path: 'replicas',
-				message: `${replicas} replicas per group need ${replicas} distinct hosts, but only ${hosts.length} ${hosts.length === 1 ? 'is' : 'are'} listed`,
-				fix: `add ${replicas - hosts.length} more host(s), or lower replicas (odd, at least 3 to survive a failure)`,
-			}],
-		};
+		errors.push({
+			path: 'replicas',
+			message: `${replicas} replicas per group need ${replicas} distinct hosts, but only ${hosts.length} ${hosts.length === 1 ? 'is' : 'are'} listed`,
+			fix: `add ${replicas - hosts.length} more host(s), or lower replicas (odd, at least 3 to survive a failure)`,
+		});
 	}
-	const errors = checkPins(input);
+	// Pins are checked even then: a removed host that holds replicas must be named, not only counted.
+	errors.push(...checkPins(input));
 	if (errors.length > 0) return {ok: false, errors};
 
 	const load = new Map(hosts.map(h => [h.name, 0]));

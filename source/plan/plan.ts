@@ -13,6 +13,9 @@ export const MANAGED_BROKER_KEYS = [
 	'enableDLegerCommitLog', 'dLegerGroup', 'dLegerPeers', 'dLegerSelfId', 'storePathRootDir', 'storePathCommitLog',
 ] as const;
 
+/** IPv4 as a sortable number. */
+const ipOrder = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+
 export const groupName = (prefix: string, index: number): string => `${prefix}${String(index).padStart(2, '0')}`;
 
 export function layoutOf(baseDir: string): Plan['layout'] {
@@ -133,8 +136,10 @@ export function buildPlan(cluster: ClusterFile): PlanResult {
 	});
 
 	const namesrvHostNames = new Set(cluster.namesrvHosts ?? cluster.hosts.map(h => h.name));
+	// Ordered by IP, not by host order: reordering hosts must not change any broker's conf.
 	const namesrvs: NamesrvPlan[] = cluster.hosts
 		.filter(h => namesrvHostNames.has(h.name))
+		.sort((a, b) => ipOrder(a.ip) - ipOrder(b.ip) || a.name.localeCompare(b.name))
 		.map(h => ({host: h.name, ip: h.ip, port: cluster.ports.namesrv, containerName: NAMESRV_CONTAINER, logsDir: `${layout.namesrvDir}/logs`}));
 
 	const consoleHost = cluster.console.enabled ? hostByName.get(cluster.console.host ?? cluster.hosts[0]!.name) : undefined;

@@ -33,6 +33,22 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 
 const yamlText = (doc: Document): string => doc.toString({lineWidth: 0});
 
+/** Compose interpolates `$` in every value: `$$` is a literal dollar. */
+const composeLiteral = (text: string): string => text.replaceAll('$', '$$$$');
+
+/**
+ * `sh -c <graceful-start.sh> rmq-tui-start <script> [args…]`: the image's start script under a wrapper that
+ * forwards SIGTERM to the JVM and waits for it (templates/graceful-start.sh says why).
+ */
+export function startCommand(templates: Templates, script: 'mqbroker' | 'mqnamesrv', args: readonly string[] = []): string[] {
+	const wrapper = templates['graceful-start']
+		.split('\n')
+		.filter(line => !line.startsWith('#'))
+		.join('\n')
+		.trim();
+	return ['sh', '-c', composeLiteral(wrapper), 'rmq-tui-start', script, ...args];
+}
+
 function replacePorts(doc: Document, path: readonly (string | number)[], ports: readonly string[]): void {
 	doc.setIn(path, quotedList(doc, ports));
 }
@@ -82,7 +98,7 @@ function brokerService(plan: Plan, broker: BrokerPlan, confText: string, templat
 	const doc = fillTemplate(templates['broker-service'], {
 		image: plan.options.image,
 		containerName: broker.containerName,
-		confContainerPath: broker.confContainerPath,
+		command: startCommand(templates, 'mqbroker', ['-c', broker.confContainerPath]),
 		javaOptExt: javaOptExt(plan.options.heap.broker, plan.options.timezone),
 		timezone: plan.options.timezone,
 		ports: [],
@@ -126,6 +142,7 @@ function renderNamesrvCompose(plan: Plan, host: HostPlan, templates: Templates):
 		serviceName: ns.containerName,
 		image: plan.options.image,
 		containerName: ns.containerName,
+		command: startCommand(templates, 'mqnamesrv'),
 		javaOptExt: javaOptExt(plan.options.heap.namesrv, plan.options.timezone),
 		timezone: plan.options.timezone,
 		ports: [],

@@ -33,12 +33,18 @@ export function fillTemplate(text: string, vars: TemplateVars, template: string)
 		if (node.comment) node.comment = interpolate(node.comment, vars, template);
 	};
 	fillComment(doc);
+	// Values put in for whole-value placeholders are data: never look for placeholders inside them.
+	const filled = new WeakSet<object>();
 	visit(doc, {
 		Map(_, node) {
+			if (filled.has(node)) return visit.SKIP;
 			fillComment(node);
+			return undefined;
 		},
 		Seq(_, node) {
+			if (filled.has(node)) return visit.SKIP;
 			fillComment(node);
+			return undefined;
 		},
 		Pair(_, pair) {
 			if (isScalar(pair.key) && typeof pair.key.value === 'string' && WHOLE.test(pair.key.value)) {
@@ -46,6 +52,7 @@ export function fillTemplate(text: string, vars: TemplateVars, template: string)
 			}
 		},
 		Scalar(_, node) {
+			if (filled.has(node)) return undefined;
 			fillComment(node);
 			if (typeof node.value !== 'string') return undefined;
 			const whole = WHOLE.exec(node.value);
@@ -55,6 +62,7 @@ export function fillTemplate(text: string, vars: TemplateVars, template: string)
 					replacement.type = Scalar.QUOTE_DOUBLE;
 				}
 				(replacement as {commentBefore?: string | null}).commentBefore = node.commentBefore;
+				filled.add(replacement);
 				return replacement;
 			}
 			if (node.value.includes('${')) node.value = interpolate(node.value, vars, template);

@@ -1,29 +1,31 @@
-/** Locating and reading the `templates/` folder (the only I/O of rendering). */
-import {existsSync, readFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+/** Reading the `templates/` folder (the only I/O of rendering). */
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {packageRoot} from '../util/package-root.ts';
 
-export const TEMPLATE_NAMES = ['namesrv-compose', 'broker-compose', 'broker-service', 'console-compose', 'broker.conf'] as const;
-export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+/** Template name → file in templates/. */
+export const TEMPLATE_FILES = {
+	'namesrv-compose': 'namesrv-compose.yaml',
+	'broker-compose': 'broker-compose.yaml',
+	'broker-service': 'broker-service.yaml',
+	'console-compose': 'console-compose.yaml',
+	'broker.conf': 'broker.conf.yaml',
+	'graceful-start': 'graceful-start.sh',
+} as const;
+export type TemplateName = keyof typeof TEMPLATE_FILES;
 export type Templates = Record<TemplateName, string>;
 
-/** The package's `templates/` folder, found from this module whether run from source or from dist/. */
-export function templatesDir(): string {
-	let dir = dirname(fileURLToPath(import.meta.url));
-	for (;;) {
-		const candidate = join(dir, 'templates');
-		if (existsSync(join(candidate, 'broker.conf.yaml'))) return candidate;
-		const parent = dirname(dir);
-		if (parent === dir) throw new Error('rmq-tui: cannot find its templates/ folder (a broken install?)');
-		dir = parent;
-	}
-}
+export const templatesDir = (): string => join(packageRoot(), 'templates');
 
-let cached: Templates | undefined;
+const cache = new Map<string, Templates>();
 
 export function loadTemplates(dir = templatesDir()): Templates {
-	if (cached && dir === templatesDir()) return cached;
-	const loaded = Object.fromEntries(TEMPLATE_NAMES.map(name => [name, readFileSync(join(dir, `${name}.yaml`), 'utf8')])) as Templates;
-	if (dir === templatesDir()) cached = loaded;
+	let loaded = cache.get(dir);
+	if (!loaded) {
+		loaded = Object.fromEntries(
+			Object.entries(TEMPLATE_FILES).map(([name, file]) => [name, readFileSync(join(dir, file), 'utf8')]),
+		) as Templates;
+		cache.set(dir, loaded);
+	}
 	return loaded;
 }

@@ -1,0 +1,42 @@
+/** `--help`, from the flag table. */
+import {FLAGS, type FlagSpec} from './flags.ts';
+
+const COMMANDS: Array<[string, string]> = [
+	['rmq-tui --export DIR --hosts A,B,C', 'write every file of the cluster, one tree per host, with a RUNBOOK.md each'],
+	['rmq-tui --export DIR --inventory FILE', 'the same from a cluster file (pinned placement kept)'],
+	['rmq-tui --hosts A,B,C --json', 'print the plan (what runs where) without writing anything'],
+	['rmq-tui lint PATH...', 'check hand-written broker .conf / compose files or a cluster.yaml (exit 1 on errors)'],
+];
+
+const EXAMPLES = [
+	'rmq-tui --export out --hosts 192.168.1.71,192.168.1.76,192.168.1.77',
+	'rmq-tui --export out --hosts "10.0.0.1;10.0.0.2;10.0.0.3;10.0.0.4;10.0.0.5" --groups 3 --broker-heap 2g',
+	'rmq-tui --export out --inventory cluster.yaml --force',
+	'rmq-tui lint /data/docker-services/rocketmq',
+	'rmq-tui lint out/        # a whole exported cluster, hosts mapped by folder',
+];
+
+const label = (f: FlagSpec): string =>
+	`${f.short ? `-${f.short}, ` : '    '}--${f.type === 'boolean' && f.name === 'console' ? '[no-]console' : f.name}${f.value ? ` ${f.value}` : ''}`;
+
+export function helpText(version: string): string {
+	const sections = [...new Set(FLAGS.map(f => f.section))];
+	const width = Math.max(...FLAGS.map(f => label(f).length)) + 2;
+	const lines = [
+		`rmq-tui ${version} — stand up and operate an Apache RocketMQ 4.7.1 DLedger cluster over SSH and Docker`,
+		'',
+		'Usage',
+		...COMMANDS.flatMap(([cmd, what]) => [`  ${cmd}`, `      ${what}`]),
+		'',
+	];
+	for (const section of sections) {
+		lines.push(section);
+		for (const f of FLAGS.filter(x => x.section === section)) {
+			lines.push(`  ${label(f).padEnd(width)}${f.description}`, `  ${''.padEnd(width)}e.g. rmq-tui ${f.example}`);
+		}
+		lines.push('');
+	}
+	lines.push('Examples', ...EXAMPLES.map(e => `  $ ${e}`), '');
+	lines.push('Exit codes: 0 ok · 1 findings (lint errors) · 2 usage (bad flags or input) · 3 unreachable');
+	return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,65 @@
+/** The command line: argv → one command function. No logic of its own beyond dispatch and error funnel. */
+import {formatErrors} from '../inventory/errors.ts';
+import {packageVersion} from '../util/package-root.ts';
+import {parseArgs, type ParsedArgs} from './args.ts';
+import {clusterFromFlags, flagForPath, InputErrors} from './cluster-input.ts';
+import {exportCommand} from './commands/export.ts';
+import {lintCommand} from './commands/lint.ts';
+import {helpText} from './help.ts';
+import {EXIT, UsageError, type CommandIO} from './io.ts';
+
+const COMMANDS = ['lint'] as const;
+
+function only(args: ParsedArgs, allowed: readonly string[], context: string): void {
+	const extra = [...args.given].filter(name => !allowed.includes(name));
+	if (extra.length > 0) throw new UsageError(`${extra.map(n => `--${n}`).join(', ')} ${extra.length === 1 ? 'does' : 'do'} not apply to ${context}`, 'run rmq-tui --help');
+}
+
+async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
+	if (args.flags.help) {
+		io.stdout(helpText(packageVersion()));
+		return EXIT.ok;
+	}
+	if (args.flags.version) {
+		io.stdout(`${packageVersion()}\n`);
+		return EXIT.ok;
+	}
+	if (args.command === 'lint') {
+		only(args, ['json'], 'rmq-tui lint');
+		return lintCommand(args.positionals, {json: args.flags.json === true}, io);
+	}
+	if (args.command !== undefined) {
+		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
+	}
+	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
+		io.stderr(helpText(packageVersion()));
+		return EXIT.usage;
+	}
+	if (args.flags.export === undefined && args.flags.json !== true) {
+		throw new UsageError('nothing to do with these hosts', 'add --export DIR to write the files, or --json to print the plan');
+	}
+	if (args.flags.force && args.flags.export === undefined) throw new UsageError('--force only applies to --export', 'add --export DIR');
+	const cluster = await clusterFromFlags(args.flags, io);
+	return exportCommand(
+		cluster,
+		args.flags.export as string | undefined,
+		{force: args.flags.force === true, json: args.flags.json === true, ...(args.flags.inventory === undefined ? {label: flagForPath} : {})},
+		io,
+	);
+}
+
+export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+	try {
+		return await dispatch(parseArgs(argv), io);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			io.stderr(`rmq-tui: ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
+			return EXIT.usage;
+		}
+		if (error instanceof InputErrors) {
+			io.stderr(`rmq-tui: ${error.source === 'flags' ? 'bad input' : `${error.source} is not a valid cluster file`}:\n${formatErrors(error.errors)}\n`);
+			return EXIT.usage;
+		}
+		throw error;
+	}
+}
