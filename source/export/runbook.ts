@@ -4,6 +4,9 @@ import type {RenderedFile} from '../render/render.ts';
 import {LABEL} from '../render/render.ts';
 import {shellJoin, shellQuote} from '../util/shell.ts';
 
+/** Compose v2 when the host has it, else v1; repeated in every block that needs it (a new shell lacks $COMPOSE). */
+const PICK_COMPOSE = 'if docker compose version >/dev/null 2>&1; then COMPOSE="docker compose"; else COMPOSE="docker-compose"; fi';
+
 const fence = (...commands: string[]): string[] => ['```sh', ...commands, '```', ''];
 
 export function sshTarget(host: HostPlan): {login: string; portFlag: (flag: '-p' | '-P') => string[]} {
@@ -76,7 +79,7 @@ export function renderRunbook(plan: Plan, host: HostPlan, files: readonly Render
 		'',
 		'Use Compose v2 (`docker compose`) when the host has it, else v1 (`docker-compose`):',
 		'',
-		...fence('if docker compose version >/dev/null 2>&1; then COMPOSE="docker compose"; else COMPOSE="docker-compose"; fi'),
+		...fence(PICK_COMPOSE),
 		...composes.flatMap(({what, file}, i) => [
 			`${i + 5}. ${what}${what === 'name server' ? ' (on every host before any broker)' : ''}:`,
 			'',
@@ -91,7 +94,7 @@ export function renderRunbook(plan: Plan, host: HostPlan, files: readonly Render
 				? [`docker exec ${host.brokers[0].containerName} sh mqadmin clusterList -n ${shellQuote(plan.namesrvAddr)}`]
 				: []),
 		),
-		'Once every host is up, `clusterList` shows each group with one broker of id 0 (its DLedger leader) and the',
+		'Once every host is up, `clusterList` (it starts a JVM of about 1 GB for a few seconds) shows each group with one broker of id 0 (its DLedger leader) and the',
 		'others as followers (id = replica number + 1). A broker that exits at once: see its `broker.log`, then',
 		`\`docker logs <name>\` (that shows only the boot banner).${host.console && !host.console.public ? ` The console: \`ssh -L ${host.console.port}:127.0.0.1:${host.console.port} ${login}\`, then http://127.0.0.1:${host.console.port}.` : ''}`,
 		'',
@@ -103,7 +106,7 @@ export function renderRunbook(plan: Plan, host: HostPlan, files: readonly Render
 		'',
 		'## Stop (data stays in the store directories)',
 		'',
-		...fence(...[...composes].reverse().map(({file}) => `$COMPOSE -f ${shellQuote(file)} down`)),
+		...fence(PICK_COMPOSE, ...[...composes].reverse().map(({file}) => `$COMPOSE -f ${shellQuote(file)} down`)),
 	];
 	return lines.join('\n');
 }

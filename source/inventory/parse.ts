@@ -2,7 +2,7 @@
  * Cluster file parsing and validation (pure). Accepts YAML or JSON text.
  * Every problem is reported with its path and a fix; nothing throws for bad input.
  */
-import {parseDocument} from 'yaml';
+import {isMap, isScalar, parseDocument, Scalar} from 'yaml';
 import {describeAddressProblem, isIPv4} from './address.ts';
 import type {InventoryError, Result} from './errors.ts';
 import {
@@ -378,7 +378,23 @@ export function parseClusterText(text: string, resolveSsh?: SshResolver): Result
 			})),
 		};
 	}
-	return parseClusterObject(doc.toJS(), resolveSsh);
+	const raw = doc.toJS() as unknown;
+	keepPropertyText(doc, raw);
+	return parseClusterObject(raw, resolveSsh);
+}
+
+/**
+ * broker.conf values are text: `deleteWhen: 04` must stay "04", not become the number 4. Plain scalars under
+ * brokerProperties keep the characters the user wrote.
+ */
+function keepPropertyText(doc: ReturnType<typeof parseDocument>, raw: unknown): void {
+	const node = doc.get('brokerProperties', true);
+	if (!isMap(node) || !isObject(raw) || !isObject(raw.brokerProperties)) return;
+	for (const pair of node.items) {
+		if (isScalar(pair.key) && isScalar(pair.value) && pair.value.type === Scalar.PLAIN && typeof pair.value.source === 'string') {
+			raw.brokerProperties[String(pair.key.value)] = pair.value.source;
+		}
+	}
 }
 
 export {Collector};

@@ -22,7 +22,7 @@ function modeFindings(conf: BrokerConf, misspelt: Set<string>): Finding[] {
 			'set enableDLegerCommitLog=true')];
 	}
 	const missing = DLEDGER_KEYS.filter(k => k !== 'enableDLegerCommitLog' && !valueOf(conf, k) && !misspelt.has(k));
-	return missing.map(key => conf.finding('dledger-key-missing', 'error', undefined,
+	return missing.map(key => conf.finding('dledger-key-missing', 'error', enable.line,
 		`${key} is ${conf.last.has(key) ? 'empty' : 'missing'}: DLedger mode is on and cannot start without it`,
 		key === 'dLegerPeers' ? `add ${PEERS_EXAMPLE}` : key === 'dLegerGroup' ? 'add dLegerGroup=<the brokerName of this group>' : 'add dLegerSelfId=<this host\'s id in dLegerPeers, e.g. n0>'));
 }
@@ -66,6 +66,7 @@ function peerFindings(conf: BrokerConf): Finding[] {
 		`write the entries as ${PEERS_EXAMPLE.slice('dLegerPeers='.length)}`));
 	const seenIds = new Set<string>();
 	const seenAddresses = new Set<string>();
+	const firstOnHost = new Map<string, string>();
 	for (const peer of conf.peers) {
 		const address = `${peer.host}:${peer.port}`;
 		if (seenIds.has(peer.id) || seenAddresses.has(address)) {
@@ -73,9 +74,14 @@ function peerFindings(conf: BrokerConf): Finding[] {
 			findings.push(conf.finding('dledger-peers-duplicate', 'error', line,
 				`dLegerPeers lists ${what} twice ("${peer.text}"): every replica needs its own id and address`,
 				'list each replica once, one id and one host IP per replica'));
+		} else if (firstOnHost.has(peer.host)) {
+			findings.push(conf.finding('dledger-peers-same-host', 'warning', line,
+				`dLegerPeers puts ${firstOnHost.get(peer.host)} and ${peer.id} on the same host ${peer.host}: losing that host takes two votes of the group`,
+				'give every replica of a group its own host (fine only for a single-host test rig)'));
 		}
 		seenIds.add(peer.id);
 		seenAddresses.add(address);
+		if (!firstOnHost.has(peer.host)) firstOnHost.set(peer.host, peer.id);
 		if (!SELF_ID_SHAPE.test(peer.id)) {
 			findings.push(conf.finding('dledger-selfid-shape', 'error', line,
 				`dLegerPeers entry "${peer.text}" has id "${peer.id}", not a letter followed by digits: the replica that claims it fails to start`,

@@ -32,6 +32,7 @@ export const RULES: readonly RuleInfo[] = [
 	{id: 'dledger-selfid-not-in-peers', severities: E, checks: 'dLegerSelfId is one of the ids in dLegerPeers'},
 	{id: 'dledger-peers-malformed', severities: E, checks: 'dLegerPeers entries are <id>-<IP>:<port>'},
 	{id: 'dledger-peers-duplicate', severities: E, checks: 'no id or address twice in dLegerPeers'},
+	{id: 'dledger-peers-same-host', severities: W, checks: 'dLegerPeers puts every replica on its own host'},
 	{id: 'dledger-peer-hostname', severities: ['error', 'warning'], checks: 'peer hosts are IPs (a name with "-" breaks the parser: error)'},
 	{id: 'dledger-peer-container-ip', severities: E, checks: 'no 172.17.x container IPs in dLegerPeers'},
 	{id: 'dledger-replica-count', severities: ['error', 'warning'], checks: 'an odd number of replicas, at least 3'},

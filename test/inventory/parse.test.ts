@@ -204,3 +204,9 @@ test('ssh config: an alias whose HostName is not an IPv4 still needs ip', () => 
 test('ssh config: without a resolver an alias needs ip', () => {
 	assertError(errorsOf('version: 1\nhosts: [rmq-1]\n'), 'hosts[0].ip', /is required because ssh target "rmq-1"/);
 });
+
+test('brokerProperties keep the text written in YAML (04 stays 04, 1.0 stays 1.0)', () => {
+	const r = parseClusterText('version: 1\nhosts: [10.0.0.1, 10.0.0.2, 10.0.0.3]\nbrokerProperties:\n  deleteWhen: 04\n  ratio: 1.0\n  quoted: "007"\n  flag: true\n');
+	assert.ok(r.ok);
+	assert.deepEqual(r.value.brokerProperties, {deleteWhen: '04', ratio: '1.0', quoted: '007', flag: 'true'});
+});

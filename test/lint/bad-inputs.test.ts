@@ -58,7 +58,7 @@ const ROWS: Row[] = [
 	// DLedger keys
 	conf('DLedger not enabled', [drop('enableDLegerCommitLog')], 'dledger-disabled', 'error', undefined,
 		'enableDLegerCommitLog is not set: the broker starts as a plain broker, without DLedger failover'),
-	conf('no selfId', [drop('dLegerSelfId')], 'dledger-key-missing', 'error', undefined,
+	conf('no selfId', [drop('dLegerSelfId')], 'dledger-key-missing', 'error', 8,
 		'dLegerSelfId is missing: DLedger mode is on and cannot start without it'),
 	conf('selfId node1', [set('dLegerSelfId', 'node1')], 'dledger-selfid-shape', 'error', 11,
 		'dLegerSelfId=node1 is not a letter followed by digits: the broker derives its brokerId from the digits after the first character ("ode1") and fails to start'),
@@ -68,6 +68,8 @@ const ROWS: Row[] = [
 		'dLegerPeers entry "n2-192.168.1.77" is not <id>-<IP>:<port>: DLedger cannot parse it'),
 	conf('a peer host name with "-"', [set('dLegerPeers', 'n0-192.168.1.71:20911;n1-192.168.1.76:20911;n2-rmq-host-3:20911')], 'dledger-peer-hostname', 'error', 10,
 		'dLegerPeers entry "n2-rmq-host-3:20911" uses a host name containing "-": it breaks DLedger\'s peer parser'),
+	conf('two peers on one host', [set('dLegerPeers', 'n0-192.168.1.71:20911;n1-192.168.1.71:20921;n2-192.168.1.77:20911')], 'dledger-peers-same-host', 'warning', 10,
+		'dLegerPeers puts n0 and n1 on the same host 192.168.1.71: losing that host takes two votes of the group'),
 	conf('a peer container IP', [set('dLegerPeers', 'n0-192.168.1.71:20911;n1-192.168.1.76:20911;n2-172.17.0.3:20911')], 'dledger-peer-container-ip', 'error', 10,
 		'dLegerPeers entry "n2-172.17.0.3:20911" uses 172.17.0.3, a container IP on Docker\'s default bridge: replicas on other hosts cannot reach it'),
 	conf('two replicas', [set('dLegerPeers', 'n0-192.168.1.71:20911;n1-192.168.1.76:20911')], 'dledger-replica-count', 'error', 10,
