@@ -51,6 +51,7 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'ssh-port', example: '--ssh-port 2222', type: 'string', value: 'PORT', kind: 'int', section: 'SSH', description: 'SSH port for --hosts entries without :port'},
 	{name: 'identity', example: '--identity ~/.ssh/id_ed25519', type: 'string', value: 'FILE', section: 'SSH', description: 'SSH private key for --hosts entries'},
 	{name: 'ssh-config', example: '--ssh-config ./ssh_config', type: 'string', value: 'FILE', section: 'SSH', description: 'OpenSSH client config for aliases and defaults (default ~/.ssh/config)'},
+	{name: 'quiet', example: 'lint out/ --quiet', type: 'boolean', short: 'q', section: 'Output', description: 'lint: show errors only'},
 	{name: 'json', example: '--hosts A,B,C --json', type: 'boolean', section: 'Output', description: 'print machine-readable JSON (the plan; lint findings)'},
 	{name: 'help', example: '--help', type: 'boolean', short: 'h', section: 'General', description: 'show this help'},
 	{name: 'version', example: '--version', type: 'boolean', short: 'v', section: 'General', description: 'print the version'},

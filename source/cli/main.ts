@@ -25,8 +25,8 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 		return EXIT.ok;
 	}
 	if (args.command === 'lint') {
-		only(args, ['json'], 'rmq-tui lint');
-		return lintCommand(args.positionals, {json: args.flags.json === true}, io);
+		only(args, ['json', 'quiet'], 'rmq-tui lint');
+		return lintCommand(args.positionals, {json: args.flags.json === true, quiet: args.flags.quiet === true}, io);
 	}
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);

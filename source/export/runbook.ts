@@ -89,7 +89,7 @@ export function renderRunbook(plan: Plan, host: HostPlan, files: readonly Render
 		'',
 		...fence(
 			`docker ps --filter label=${LABEL.cluster}=${shellQuote(plan.options.name)} --format 'table {{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
-			...host.brokers.map(b => `tail -n 20 ${shellQuote(`${b.logsDir}/rocketmqlogs/broker.log`)}`),
+			...host.brokers.map(b => `tail -n 20 ${shellQuote(`${b.logsDir}/rocketmqlogs/broker.log`)} || echo 'no broker.log yet: ${b.containerName} is still starting'`),
 			...(host.brokers[0]
 				? [`docker exec ${host.brokers[0].containerName} sh mqadmin clusterList -n ${shellQuote(plan.namesrvAddr)}`]
 				: []),

@@ -3,7 +3,7 @@
  * DLedger group identical peers, unique selfIds, each replica's own peer entry on its own host, one replica per host.
  */
 import {groupBy, mostCommon} from './collect.ts';
-import {lineOf, type BrokerConf} from './conf-model.ts';
+import {addressSet, lineOf, type BrokerConf} from './conf-model.ts';
 import type {Finding} from './types.ts';
 
 /** A name server known from a compose file: where clients reach it. */
@@ -21,8 +21,6 @@ function clusterNameFindings(confs: readonly BrokerConf[]): Finding[] {
 		`brokerClusterName is ${c.clusterName} here but ${common} in ${confs.filter(o => o.clusterName === common).length} other conf(s): the brokers form two clusters`,
 		`set brokerClusterName=${common}`));
 }
-
-const addressSet = (value: string): string => [...new Set(value.split(';').filter(Boolean))].sort().join(';');
 
 function namesrvFindings(confs: readonly BrokerConf[], namesrvs: readonly NamesrvEndpoint[]): Finding[] {
 	const withAddr = confs.filter(c => c.namesrvAddr);
@@ -65,8 +63,9 @@ function selfIdDuplicates(group: string, confs: readonly BrokerConf[]): Finding[
 	const bySelfId = groupBy(confs.filter(c => c.selfId), c => c.selfId!);
 	for (const [selfId, claimants] of bySelfId) {
 		if (claimants.length < 2) continue;
+		// The one replica on the host its peer entry names keeps the id; when that is not a single one, all are reported.
 		const rightful = claimants.filter(c => c.self && c.self.host === c.hostIp);
-		const wrong = rightful.length > 0 ? claimants.filter(c => !rightful.includes(c)) : claimants;
+		const wrong = rightful.length === 1 ? claimants.filter(c => c !== rightful[0]) : claimants;
 		for (const conf of wrong) {
 			const mine = idForHost(conf);
 			findings.push(conf.finding('dledger-selfid-duplicate', 'error', lineOf(conf, 'dLegerSelfId'),

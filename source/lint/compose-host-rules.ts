@@ -42,7 +42,7 @@ function sharedStores(links: ComposeLinks): Finding[] {
 			const others = sharing.filter(s => s.link !== link).map(s => s.link.service.name);
 			findings.push(link.compose.finding('compose-store-shared', 'error', mount.line ?? link.service.line,
 				`service ${link.service.name} keeps its store in ${where}, as ${others.join(' and ')} do${others.length > 1 ? '' : 'es'}: brokers sharing a store (and its dledger-<selfId> folder) corrupt it`,
-				'mount a separate host folder at /home/rocketmq/store for each broker'));
+				`mount a separate host folder at ${BROKER_DEFAULTS.storePathRootDir} for each broker`));
 		}
 	}
 	return findings;

@@ -4,12 +4,13 @@
  */
 import {posix} from 'node:path';
 import {isIPv4} from '../inventory/address.ts';
+import {IMAGE} from '../plan/types.ts';
 import {isWithin, type BrokerConf} from './conf-model.ts';
 import type {NamesrvEndpoint} from './cluster-rules.ts';
 import type {ComposeFile, Mount, Service} from './compose-model.ts';
 
 /** The image's WORKDIR ($ROCKETMQ_HOME/bin): a relative `-c` is read from there. */
-export const IMAGE_WORKDIR = '/home/rocketmq/rocketmq-4.7.1/bin';
+export const IMAGE_WORKDIR = `${IMAGE.rocketmqHome}/bin`;
 
 export interface BrokerServiceLink {
 	compose: ComposeFile;
@@ -58,7 +59,7 @@ export function linkComposes(composes: readonly ComposeFile[], confs: readonly B
 			const mount = mountHolding(service.volumes, confPath);
 			const hostConfPath = hostPathOf(mount, confPath);
 			const conf = findConf(confs, compose.host, hostConfPath, confPath);
-			brokers.push({compose, service, confPath, ...(mount ? {mount} : {}), ...(hostConfPath ? {hostConfPath} : {}), ...(conf ? {conf} : {})});
+			brokers.push({compose, service, confPath, mount, hostConfPath, conf});
 		}
 		const confHosts = new Set(brokers.filter(b => b.compose === compose && b.conf?.host).map(b => b.conf!.host));
 		hostOf.set(compose, compose.host ?? (confHosts.size === 1 ? [...confHosts][0] : undefined));

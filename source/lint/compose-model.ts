@@ -85,8 +85,7 @@ function parseVolume(node: unknown, composeDir: string, lineOf: (n: unknown) => 
 	if (!target) return undefined;
 	const isPath = source.startsWith('/') || source.startsWith('.');
 	const hostPath = isPath ? posix.normalize(source.startsWith('/') ? source : posix.join(composeDir, source)).replace(/\/$/, '') : undefined;
-	const line = lineOf(node);
-	return {source, target: posix.normalize(target).replace(/(.)\/$/, '$1'), readOnly, ...(hostPath ? {hostPath} : {}), ...(line ? {line} : {}), text: text ?? `${source}:${target}`};
+	return {source, target: posix.normalize(target).replace(/(.)\/$/, '$1'), readOnly, hostPath, line: lineOf(node), text: text ?? `${source}:${target}`};
 }
 
 function expandRange(text: string): number[] {
@@ -97,7 +96,6 @@ function expandRange(text: string): number[] {
 
 function parsePort(node: unknown, lineOf: (n: unknown) => number | undefined): PublishedPort[] {
 	const line = lineOf(node);
-	const at = line ? {line} : {};
 	const text = str(node);
 	if (text !== undefined) {
 		const [spec = '', protocol = 'tcp'] = text.split('/');
@@ -106,20 +104,18 @@ function parsePort(node: unknown, lineOf: (n: unknown) => number | undefined): P
 		const containerPorts = expandRange(parts.pop()!);
 		const hostPorts = parts.length > 0 ? expandRange(parts.pop()!) : [];
 		const hostIp = parts.pop();
-		return containerPorts.map((containerPort, i) => ({
-			...(hostIp ? {hostIp} : {}),
-			...(hostPorts[i] !== undefined ? {hostPort: hostPorts[i]} : {}),
-			containerPort, protocol, ...at, text,
-		}));
+		return containerPorts.map((containerPort, i) => ({hostIp, hostPort: hostPorts[i], containerPort, protocol, line, text}));
 	}
 	if (!isMap(node)) return [];
 	const target = Number(str(node.get('target', true)));
 	const published = str(node.get('published', true));
-	const hostIp = str(node.get('host_ip', true));
 	return [{
-		...(hostIp ? {hostIp} : {}),
-		...(published !== undefined ? {hostPort: Number(published)} : {}),
-		containerPort: target, protocol: str(node.get('protocol', true)) ?? 'tcp', ...at, text: `${published ?? ''}:${target}`,
+		hostIp: str(node.get('host_ip', true)),
+		hostPort: published === undefined ? undefined : Number(published),
+		containerPort: target,
+		protocol: str(node.get('protocol', true)) ?? 'tcp',
+		line,
+		text: `${published ?? ''}:${target}`,
 	}];
 }
 
@@ -162,26 +158,24 @@ function parseService(pair: Pair, composeDir: string, lineOf: (n: unknown) => nu
 	const rawArgv = isSeq(command) ? command.items.map(i => str(i) ?? '') : shellWords(str(command) ?? '');
 	const argv = rawArgv.flatMap(a => (/\s/.test(a) ? shellWords(a) : [a]));
 	const image = str(get('image'));
-	const confArg = confArgOf(argv);
-	const volumes = isSeq(get('volumes')) ? (get('volumes') as unknown as {items: unknown[]}).items : [];
-	const ports = isSeq(get('ports')) ? (get('ports') as unknown as {items: unknown[]}).items : [];
-	const optional = {
-		...(lineOf(pair.key) ? {line: lineOf(pair.key)} : {}),
-		...(image ? {image} : {}),
-		...(keyLine('command') ? {commandLine: keyLine('command')} : {}),
-		...(confArg ? {confArg} : {}),
-		...(keyLine('ports') ? {portsLine: keyLine('ports')} : {}),
-		...(str(get('restart')) ? {restart: str(get('restart'))} : {}),
-		...(str(get('network_mode')) ? {networkMode: str(get('network_mode'))} : {}),
+	const items = (key: string): unknown[] => {
+		const node = get(key);
+		return isSeq(node) ? node.items : [];
 	};
 	return {
 		name: String(str(pair.key)),
+		line: lineOf(pair.key),
 		kind: kindOf(argv, image),
+		image,
 		argv,
-		volumes: volumes.map(v => parseVolume(v, composeDir, lineOf)).filter((m): m is Mount => m !== undefined),
-		ports: ports.flatMap(p => parsePort(p, lineOf)),
+		commandLine: keyLine('command'),
+		confArg: confArgOf(argv),
+		volumes: items('volumes').map(v => parseVolume(v, composeDir, lineOf)).filter((m): m is Mount => m !== undefined),
+		ports: items('ports').flatMap(p => parsePort(p, lineOf)),
+		portsLine: keyLine('ports'),
 		env: parseEnv(get('environment')),
-		...optional,
+		restart: str(get('restart')),
+		networkMode: str(get('network_mode')),
 	};
 }
 
@@ -196,7 +190,7 @@ export function readCompose(source: LintSource): ComposeFile {
 	const compose: ComposeFile = {
 		path: source.path,
 		file,
-		...(source.host !== undefined ? {host: source.host} : {}),
+		host: source.host,
 		finding: findingsFor(file, source.host),
 		yamlErrors: doc.errors.map(e => ({message: (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''), ...(e.linePos ? {line: e.linePos[0].line} : {})})),
 		legacyExternalNames: [],
@@ -205,13 +199,13 @@ export function readCompose(source: LintSource): ComposeFile {
 	if (doc.errors.length > 0 || !isMap(doc.contents)) return compose; // a broken file: report the YAML errors only
 	const top = doc.contents;
 	const versionPair = top.items.find(p => str(p.key) === 'version');
-	if (versionPair) compose.versionLine = lineOf(versionPair.key)!;
+	if (versionPair) compose.versionLine = lineOf(versionPair.key);
 	const networks = top.get('networks', true);
 	for (const pair of isMap(networks) ? networks.items : []) {
 		const external = isMap(pair.value) ? pair.value.get('external', true) : undefined;
 		if (isMap(external) && external.has('name')) {
 			const line = lineOf(external.items.find(p => str(p.key) === 'name')?.key);
-			compose.legacyExternalNames.push({network: String(str(pair.key)), name: String(str(external.get('name', true))), ...(line ? {line} : {})});
+			compose.legacyExternalNames.push({network: String(str(pair.key)), name: String(str(external.get('name', true))), line});
 		}
 	}
 	const services = top.get('services', true);

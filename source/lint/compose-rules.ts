@@ -3,15 +3,16 @@
  * hiding $ROCKETMQ_HOME/conf), and for each broker the conf its `-c` names and the ports it must publish.
  */
 import {posix} from 'node:path';
-import {isWithin, valueOf} from './conf-model.ts';
+import {IMAGE} from '../plan/types.ts';
+import {addressSet, isWithin, valueOf} from './conf-model.ts';
 import {IMAGE_WORKDIR, mountHolding, type BrokerServiceLink, type ComposeLinks} from './compose-link.ts';
 import type {ComposeFile, Service} from './compose-model.ts';
 import {BROKER_DEFAULTS} from './key-types.ts';
 import type {Finding} from './types.ts';
 
-const ROCKETMQ_HOME = '/home/rocketmq/rocketmq-4.7.1';
-const USER_HOME = '/home/rocketmq';
-const LOGS_DIR = '/home/rocketmq/logs/rocketmqlogs';
+const ROCKETMQ_HOME = IMAGE.rocketmqHome;
+const USER_HOME = IMAGE.home;
+const LOGS_DIR = IMAGE.rocketmqLogs;
 
 function fileFindings(compose: ComposeFile): Finding[] {
 	return [
@@ -29,7 +30,7 @@ function containerFindings(compose: ComposeFile, service: Service): Finding[] {
 	const at = service.line;
 	const findings = service.volumes.filter(m => isWithin(`${ROCKETMQ_HOME}/conf`, m.target)).map(m => compose.finding('compose-mount-hides-rocketmq', 'error', m.line,
 		`service ${service.name} mounts ${m.target} over the image's ${ROCKETMQ_HOME}/conf, where the broker and name server load their logback config`,
-		`mount it elsewhere, e.g. ${USER_HOME}/conf, and pass an absolute -c`));
+		`mount it elsewhere, e.g. ${IMAGE.confDir}, and pass an absolute -c`));
 	if (!service.env.get('JAVA_OPT_EXT')) {
 		findings.push(compose.finding('compose-heap-unset', 'warning', at,
 			`service ${service.name} sets no JAVA_OPT_EXT: the image sizes the heap from the host's RAM (1 GB+ per JVM, pre-touched)`,
@@ -37,8 +38,8 @@ function containerFindings(compose: ComposeFile, service: Service): Finding[] {
 	}
 	if (!service.volumes.some(m => isWithin(LOGS_DIR, m.target))) {
 		findings.push(compose.finding('compose-logs-not-mounted', 'warning', at,
-			`service ${service.name} does not mount ${USER_HOME}/logs: its logs (${LOGS_DIR}) are lost with the container`,
-			`mount a host folder owned by uid 3000 at ${USER_HOME}/logs`));
+			`service ${service.name} does not mount ${IMAGE.logsDir}: its logs (${LOGS_DIR}) are lost with the container`,
+			`mount a host folder owned by uid 3000 at ${IMAGE.logsDir}`));
 	}
 	if (service.restart === undefined) {
 		findings.push(compose.finding('compose-restart-missing', 'info', at,
@@ -60,7 +61,7 @@ function confPathFindings(link: BrokerServiceLink): Finding[] {
 	if (!posix.isAbsolute(arg)) {
 		return [compose.finding('compose-conf-relative', 'error', service.commandLine,
 			`service ${service.name} runs mqbroker -c ${arg}, a relative path: it is read from the image's WORKDIR ${IMAGE_WORKDIR}`,
-			`mount the conf folder at ${USER_HOME}/conf and pass -c ${USER_HOME}/conf/${name}`)];
+			`mount the conf folder at ${IMAGE.confDir} and pass -c ${IMAGE.confDir}/${name}`)];
 	}
 	if (!mount) {
 		return [compose.finding('compose-conf-not-mounted', 'error', service.commandLine,
@@ -71,12 +72,12 @@ function confPathFindings(link: BrokerServiceLink): Finding[] {
 	if (!isWithin(mount.target, USER_HOME)) {
 		findings.push(compose.finding('compose-conf-outside-home', 'warning', mount.line,
 			`service ${service.name} mounts its conf at ${mount.target}, outside the image's RocketMQ home (${USER_HOME}; ROCKETMQ_HOME is ${ROCKETMQ_HOME}): it only works because -c names the same absolute path`,
-			`mount the conf folder at ${USER_HOME}/conf and pass -c ${USER_HOME}/conf/${name}`));
+			`mount the conf folder at ${IMAGE.confDir} and pass -c ${IMAGE.confDir}/${name}`));
 	}
 	if (mount.target === confPath) {
 		findings.push(compose.finding('compose-conf-file-mount', 'warning', mount.line,
 			`service ${service.name} bind-mounts the single file ${name}: an editor that saves by rename leaves the container on the old file, and a missing source becomes a directory`,
-			`mount the folder that holds ${name} instead, e.g. ${posix.dirname(mount.source)}:${USER_HOME}/conf:ro`));
+			`mount the folder that holds ${name} instead, e.g. ${posix.dirname(mount.source)}:${IMAGE.confDir}:ro`));
 	}
 	if (!link.conf) {
 		findings.push(compose.finding('compose-conf-not-linted', 'warning', service.commandLine,
@@ -101,7 +102,7 @@ const PORT_ROLES = {listen: 'listenPort, which clients and name servers use', fa
 
 function portFindings(link: BrokerServiceLink): Finding[] {
 	const {compose, service, conf} = link;
-	if (!conf || conf.listenPort === undefined || service.networkMode === 'host') return [];
+	if (!conf || service.networkMode === 'host') return [];
 	const expected = [
 		{port: conf.listenPort, role: PORT_ROLES.listen},
 		{port: conf.listenPort - 2, role: PORT_ROLES.fast},
@@ -147,8 +148,7 @@ function consoleFindings(compose: ComposeFile, service: Service, namesrvAddr: st
 		`the console (an admin UI without authentication) is published on all interfaces at port ${p.hostPort ?? '(random)'}`,
 		`publish it as "127.0.0.1:${p.hostPort ?? 19876}:8080" and reach it through ssh -L, or firewall the port`));
 	const addr = /-Drocketmq\.namesrv\.addr=(\S+)/.exec(service.env.get('JAVA_OPTS') ?? '')?.[1];
-	const set = (text: string) => [...new Set(text.split(';').filter(Boolean))].sort().join(';');
-	if (addr !== undefined && namesrvAddr !== undefined && set(addr) !== set(namesrvAddr)) {
+	if (addr !== undefined && namesrvAddr !== undefined && addressSet(addr) !== addressSet(namesrvAddr)) {
 		findings.push(compose.finding('console-namesrv-mismatch', 'warning', service.line,
 			`the console asks name servers ${addr} but the brokers register with ${namesrvAddr}`,
 			`set -Drocketmq.namesrv.addr=${namesrvAddr} in its JAVA_OPTS`));
@@ -165,7 +165,7 @@ export function lintCompose(compose: ComposeFile, links: ComposeLinks, namesrvAd
 		if (service.kind === 'broker' && service.confArg === undefined) {
 			findings.push(compose.finding('compose-broker-no-conf', 'error', service.commandLine ?? service.line,
 				`service ${service.name} runs mqbroker without -c: the broker starts with defaults, without DLedger`,
-				`pass -c ${USER_HOME}/conf/<its conf> and mount the conf folder there`));
+				`pass -c ${IMAGE.confDir}/<its conf> and mount the conf folder there`));
 		}
 	}
 	for (const link of links.brokers.filter(l => l.compose === compose)) {

@@ -40,8 +40,8 @@ export interface BrokerConf {
 	malformedPeers: string[];
 	/** This broker's own entry in dLegerPeers. */
 	self?: Peer;
-	/** listenPort in effect (10911 when absent); undefined when unparsable. */
-	listenPort?: number;
+	/** listenPort in effect (10911 when absent or unparsable, as Java keeps its default). */
+	listenPort: number;
 	brokerIP1?: string;
 	clusterName: string;
 	namesrvAddr?: string;
@@ -75,43 +75,41 @@ export function javaInt(value: string): number | undefined {
 	return /^[+-]?\d{1,10}$/.test(value) ? Number(value) : undefined;
 }
 
-function effectiveListenPort(entry: PropertyEntry | undefined): number | undefined {
-	return entry === undefined ? BROKER_DEFAULTS.listenPort : javaInt(entry.value);
-}
-
 export function readConf(source: LintSource, hostIps: Record<string, string> = {}): BrokerConf {
 	const entries = parseProperties(source.text);
 	const last = new Map(entries.map(e => [e.key, e]));
-	const trimmed = (key: string) => last.get(key)?.value.trim();
-	const brokerIP1 = trimmed('brokerIP1');
+	const trimmed = (key: string) => last.get(key)?.value.trim() || undefined;
+	const brokerIP1 = last.get('brokerIP1')?.value.trim();
 	const validIP1 = brokerIP1 !== undefined && isIPv4(brokerIP1) ? brokerIP1 : undefined;
 	const host = source.host ?? validIP1;
 	const ipOfHost = source.host === undefined ? undefined : hostIps[source.host] ?? (isIPv4(source.host) ? source.host : undefined);
-	const hostIp = ipOfHost ?? validIP1;
 	const peersText = trimmed('dLegerPeers');
 	const {peers, malformed} = parsePeers(peersText ?? '');
 	const selfId = trimmed('dLegerSelfId');
+	const listenEntry = last.get('listenPort');
 	const file = source.label ?? source.path;
 	return {
 		path: source.path,
 		file,
 		text: source.text,
-		...(host !== undefined ? {host} : {}),
+		host,
 		hostGiven: source.host !== undefined,
-		...(hostIp !== undefined ? {hostIp, hostIpFrom: ipOfHost !== undefined ? 'host' : 'brokerIP1'} : {}),
+		hostIp: ipOfHost ?? validIP1,
+		hostIpFrom: ipOfHost !== undefined ? 'host' : validIP1 !== undefined ? 'brokerIP1' : undefined,
 		entries,
 		last,
 		finding: findingsFor(file, host),
-		...(trimmed('dLegerGroup') ? {group: trimmed('dLegerGroup')} : {}),
-		...(selfId ? {selfId} : {}),
-		...(peersText ? {peersText} : {}),
+		group: trimmed('dLegerGroup'),
+		selfId,
+		peersText,
 		peers,
 		malformedPeers: malformed,
-		...(selfId ? {self: peers.find(p => p.id === selfId)} : {}),
-		...(effectiveListenPort(last.get('listenPort')) !== undefined ? {listenPort: effectiveListenPort(last.get('listenPort'))} : {}),
-		...(brokerIP1 !== undefined ? {brokerIP1} : {}),
-		clusterName: trimmed('brokerClusterName') || BROKER_DEFAULTS.brokerClusterName,
-		...(trimmed('namesrvAddr') !== undefined ? {namesrvAddr: trimmed('namesrvAddr')} : {}),
+		self: selfId === undefined ? undefined : peers.find(p => p.id === selfId),
+		// An unparsable value is ignored by Java: the default stays.
+		listenPort: (listenEntry && javaInt(listenEntry.value)) ?? BROKER_DEFAULTS.listenPort,
+		brokerIP1,
+		clusterName: trimmed('brokerClusterName') ?? BROKER_DEFAULTS.brokerClusterName,
+		namesrvAddr: trimmed('namesrvAddr'),
 	};
 }
 
@@ -122,6 +120,9 @@ export function brokerLabel(conf: BrokerConf): string {
 
 /** Is DLedger mode on, as Java reads it (Boolean.parseBoolean: "true" in any case, nothing else)? */
 export const dledgerOn = (conf: BrokerConf): boolean => conf.last.get('enableDLegerCommitLog')?.value.toLowerCase() === 'true';
+
+/** A `;`-separated address list as a set (order and repeats do not matter), for comparing namesrvAddr values. */
+export const addressSet = (value: string): string => [...new Set(value.split(';').filter(Boolean))].sort().join(';');
 
 /** Is `path` equal to `dir` or inside it (POSIX paths)? */
 export function isWithin(path: string, dir: string): boolean {

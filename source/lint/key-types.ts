@@ -4,6 +4,7 @@
  * default stays), the two enums with valueOf, the rest as raw strings (never trimmed).
  * The partition follows the values of the captured GET_BROKER_CONFIG body; a test keeps them in step.
  */
+import {IMAGE} from '../plan/types.ts';
 
 const words = (text: string): ReadonlySet<string> => new Set(text.trim().split(/\s+/));
 
@@ -68,5 +69,5 @@ export const BROKER_DEFAULTS = {
 	listenPort: 10911,
 	brokerClusterName: 'DefaultCluster',
 	/** `${user.home}/store` for the image's user. */
-	storePathRootDir: '/home/rocketmq/store',
+	storePathRootDir: IMAGE.storeDir,
 } as const;

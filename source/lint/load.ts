@@ -67,7 +67,7 @@ async function classify(abs: string, explicit: boolean): Promise<{kind?: Kind; t
 	const text = await readFile(abs, 'utf8');
 	const byName = kindByName(basename(abs));
 	if (byName) return {kind: byName, text};
-	if (/\.ya?ml$/.test(abs)) return {...(kindByContent(text) ? {kind: kindByContent(text)} : {}), text};
+	if (/\.ya?ml$/.test(abs)) return {kind: kindByContent(text), text};
 	return explicit ? {kind: 'conf', text} : {text};
 }
 
@@ -96,7 +96,7 @@ function hostOf(file: FoundFile, hostFolders: Map<string, Set<string>>): string 
 	return file.abs.split(sep).slice(0, -1).reverse().find(isAddress);
 }
 
-export async function loadLintInput(paths: readonly string[], cwd: string): Promise<LoadedLintInput> {
+export async function loadLintInput(paths: readonly string[], cwd = process.cwd()): Promise<LoadedLintInput> {
 	const problems: string[] = [];
 	const found = new Map<string, FoundFile>();
 	for (const arg of paths) {
@@ -110,10 +110,15 @@ export async function loadLintInput(paths: readonly string[], cwd: string): Prom
 		let matched = 0;
 		for (const file of candidates) {
 			if (found.has(file)) continue;
-			const {kind, text} = await classify(file, !info.isDirectory());
+			const read = await classify(file, !info.isDirectory()).catch((error: NodeJS.ErrnoException) => error);
+			if (read instanceof Error) {
+				problems.push(`${file}: cannot be read (${read.code ?? read.message}); check its permissions`);
+				continue;
+			}
+			const {kind, text} = read;
 			if (!kind) continue;
 			matched++;
-			found.set(file, {abs: file, ...(info.isDirectory() ? {root: abs} : {}), kind, text});
+			found.set(file, {abs: file, root: info.isDirectory() ? abs : undefined, kind, text});
 		}
 		if (matched === 0) {
 			problems.push(info.isDirectory()
@@ -137,10 +142,7 @@ export async function loadLintInput(paths: readonly string[], cwd: string): Prom
 	}
 	const roots = new Set(files.map(f => f.root).filter((r): r is string => r !== undefined));
 	const hostFolders = new Map([...roots].map(root => [root, hostFoldersOf(root, files.filter(f => f.root === root), inventoryHostsByRoot.get(root) ?? new Set())]));
-	const source = (f: FoundFile): LintSource => {
-		const host = hostOf(f, hostFolders);
-		return {path: display(f.abs), ...(host !== undefined ? {host} : {}), text: f.text};
-	};
+	const source = (f: FoundFile): LintSource => ({path: display(f.abs), host: hostOf(f, hostFolders), text: f.text});
 	return {
 		input: {
 			confs: files.filter(f => f.kind === 'conf').map(source),
@@ -164,7 +166,7 @@ function lintInventory(path: string, text: string): Finding[] {
 }
 
 /** Everything `rmq-tui lint PATH...` does short of printing. */
-export async function lintPaths(paths: readonly string[], cwd: string): Promise<{findings: Finding[]; problems: string[]; fileCount: number}> {
+export async function lintPaths(paths: readonly string[], cwd = process.cwd()): Promise<{findings: Finding[]; problems: string[]; fileCount: number}> {
 	const loaded = await loadLintInput(paths, cwd);
 	if (loaded.problems.length > 0) return {findings: [], problems: loaded.problems, fileCount: loaded.fileCount};
 	const findings = [...lintFiles(loaded.input), ...loaded.inventories.flatMap(inv => lintInventory(inv.path, inv.text))];

@@ -12,19 +12,17 @@ interface PortUse {
 	/** e.g. `RaftNode00/n0 listen` or `the name server`. */
 	owner: string;
 	conf?: BrokerConf;
-	line?: number;
+	line?: number | undefined;
 }
 
 function brokerPorts(conf: BrokerConf): PortUse[] {
 	const who = brokerLabel(conf);
-	const uses: PortUse[] = [];
 	const listenLine = lineOf(conf, 'listenPort');
-	if (conf.listenPort !== undefined) {
-		uses.push({port: conf.listenPort, owner: `${who} listenPort`, conf, ...(listenLine ? {line: listenLine} : {})});
-		uses.push({port: conf.listenPort - 2, owner: `${who} listenPort−2 (fast channel)`, conf, ...(listenLine ? {line: listenLine} : {})});
-	}
-	if (conf.self) uses.push({port: conf.self.port, owner: `${who} DLedger port`, conf, line: lineOf(conf, 'dLegerPeers')!});
-	return uses;
+	return [
+		{port: conf.listenPort, owner: `${who} listenPort`, conf, line: listenLine},
+		{port: conf.listenPort - 2, owner: `${who} listenPort−2 (fast channel)`, conf, line: listenLine},
+		...(conf.self ? [{port: conf.self.port, owner: `${who} DLedger port`, conf, line: lineOf(conf, 'dLegerPeers')}] : []),
+	];
 }
 
 /** Name server ports on a host: from its compose files and from every namesrvAddr entry with its IP. */

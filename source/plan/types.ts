@@ -11,6 +11,8 @@ export const IMAGE = {
 	logsDir: '/home/rocketmq/logs',
 	storeDir: '/home/rocketmq/store',
 	rocketmqLogs: '/home/rocketmq/logs/rocketmqlogs',
+	/** mqnamesrv listens here inside the container; ports.namesrv is the host port it is published on. */
+	namesrvPort: 9876,
 } as const;
 
 export interface BrokerPlan {

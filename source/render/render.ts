@@ -6,7 +6,7 @@ import {createHash} from 'node:crypto';
 import {isMap, type Document} from 'yaml';
 import {writeProperties, type PropertiesLine} from '../format/properties.ts';
 import {javaOptExt} from '../plan/jvm.ts';
-import {type BrokerPlan, type HostPlan, type Plan} from '../plan/types.ts';
+import {IMAGE, type BrokerPlan, type HostPlan, type Plan} from '../plan/types.ts';
 import {fillTemplate, quotedList, type TemplateVars} from './template.ts';
 import {loadTemplates, type Templates} from './templates.ts';
 
@@ -150,7 +150,7 @@ function renderNamesrvCompose(plan: Plan, host: HostPlan, templates: Templates):
 		labels: {[LABEL.cluster]: plan.options.name, [LABEL.role]: 'namesrv'},
 		network: plan.options.network,
 	}, 'namesrv-compose.yaml');
-	replacePorts(doc, ['services', ns.containerName, 'ports'], [`${ns.port}:${ns.port}`]);
+	replacePorts(doc, ['services', ns.containerName, 'ports'], [`${ns.port}:${IMAGE.namesrvPort}`]);
 	return yamlText(doc);
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {lintFiles, type LintInput, type Severity} from '../../source/lint/index.ts';
 import {
-	append, brief, composePath, confPath, drop, editCompose, editConf, goodCluster, GOOD_COMPOSE, NAMESRV_ADDR, rename, replace, set,
+	append, brief, composePath, confPath, drop, editCompose, editConf, goodCluster, goodConf, GOOD_COMPOSE, NAMESRV_ADDR, rename, replace, set,
 } from './support.ts';
 
 const A = '192.168.1.71';
@@ -94,6 +94,12 @@ const ROWS: Row[] = [
 	// Across the cluster
 	conf('the seed adaptation: every replica claims n0', [set('dLegerSelfId', 'n0')], 'dledger-selfid-duplicate', 'error', 11,
 		'dLegerSelfId=n0 is also claimed in RaftNode00 by 192.168.1.71 (192.168.1.71/broker/conf/broker.conf): ids must be unique within a group', B),
+	{
+		name: 'the seed copied to every host unchanged (no host folders)',
+		input: withoutHosts({...goodCluster(), confs: goodCluster().confs.map((c, i) => ({...c, path: `copy${i}/broker.conf`, text: goodConf(A, 'n0')}))}),
+		rule: 'dledger-selfid-duplicate', severity: 'error', file: 'copy2/broker.conf', line: 11,
+		message: 'dLegerSelfId=n0 is also claimed in RaftNode00 by 192.168.1.71 (copy0/broker.conf) and 192.168.1.71 (copy1/broker.conf): ids must be unique within a group',
+	},
 	{
 		name: 'two replicas swapped ids',
 		input: editConf(editConf(goodCluster(), B, set('dLegerSelfId', 'n2')), C, set('dLegerSelfId', 'n1')),

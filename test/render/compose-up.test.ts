@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, chownSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {createConnection, createServer} from 'node:net';
 import {basename, dirname, join} from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {parse} from 'yaml';
@@ -21,41 +20,13 @@ import {startDockerd} from '../support/dockerd.ts';
 import {loadWithJava} from '../support/java-properties.ts';
 import {needAll} from '../support/need.ts';
 import {ensureStandinImage} from '../support/standin-image.ts';
+import {waitFor, portFree, connects} from '../support/wait.ts';
 
 const SEED_IPS = ['192.168.1.71', '192.168.1.76', '192.168.1.77'];
 /** How long the stand-in JVM's shutdown hook takes (a real broker's takes seconds: it flushes and unregisters). */
 const HOOK_SECONDS = 1;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-async function waitFor<T>(what: string, ms: number, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await fn();
-		if (v !== undefined && v !== false) return v;
-		if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-		await new Promise(r => setTimeout(r, 25));
-	}
-}
-
-function portFree(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const s = createServer();
-		s.once('error', () => resolve(false));
-		s.listen({port, host: '0.0.0.0', exclusive: true}, () => s.close(() => resolve(true)));
-	});
-}
-
-function connects(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const s = createConnection({port, host: '127.0.0.1'});
-		s.once('connect', () => {
-			s.destroy();
-			resolve(true);
-		});
-		s.once('error', () => resolve(false));
-	});
-}
 
 /** Render the seed for baseDir; the seed's ports when all are free on this machine, else the first free shifted set. */
 async function renderSeed(baseDir: string): Promise<{plan: Plan; files: RenderedFile[]; host: string}> {

@@ -22,19 +22,11 @@ import {test, type TestContext} from 'node:test';
 import {startDockerd, type Dockerd} from '../support/dockerd.ts';
 import {needDocker} from '../support/need.ts';
 import {BROKER_IMAGE, ensureStandinImage} from '../support/standin-image.ts';
+import {waitFor} from '../support/wait.ts';
 
 const CONF = '/home/rocketmq/conf/RaftNode00-n0.conf';
 
 /** Poll fn until it returns a value other than undefined/false, or fail after ms. */
-async function waitFor<T>(what: string, ms: number, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await fn();
-		if (v !== undefined && v !== false) return v;
-		if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-		await new Promise(r => setTimeout(r, 25));
-	}
-}
 
 interface Started {
 	name: string;

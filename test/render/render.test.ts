@@ -141,7 +141,7 @@ for (const layout of LAYOUTS) {
 			if (host.namesrv) {
 				const doc = composeOf(files, host, 'namesrv-compose');
 				const s = doc.services[host.namesrv.containerName]!;
-				assert.deepEqual(s.ports, [`${plan.options.ports.namesrv}:${plan.options.ports.namesrv}`]);
+				assert.deepEqual(s.ports, [`${plan.options.ports.namesrv}:9876`], 'published on ports.namesrv; mqnamesrv listens on 9876 inside');
 				assert.equal(s.init, true);
 				assert.equal(s.environment.TINI_KILL_PROCESS_GROUP, undefined);
 				assertGracefulStart(s.command, ['mqnamesrv'], host.spec.name);
