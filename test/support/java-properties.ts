@@ -8,7 +8,7 @@
 // Runs `java LoadProperties.java FILE...` (Java 11+ single-file source launcher; ~1 s per call, so pass all files
 // of a test in one call). Non-ASCII bytes come back as ISO-8859-1 characters (a UTF-8 "é" reads as "Ã©"), exactly
 // as the broker sees them.
-import {spawn} from 'node:child_process';
+import {run} from './dockerd.ts';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -60,43 +60,21 @@ export function parseLoadPropertiesOutput(out: string): LoadResult {
 }
 
 /** Loads files with real Java; never rejects for a file that fails to load (see errors). */
-export function loadWithJavaDetailed(
+export async function loadWithJavaDetailed(
 	files: string[],
 	opts: {java?: string; timeoutMs?: number} = {},
 ): Promise<LoadResult> {
-	if (files.length === 0) return Promise.resolve({props: {}, errors: {}});
+	if (files.length === 0) return {props: {}, errors: {}};
 	const java = opts.java ?? 'java';
 	const timeoutMs = opts.timeoutMs ?? 60_000;
-	return new Promise((resolve, reject) => {
-		// -Xshare:auto + C1 only + serial GC: the launcher compiles the source in memory, this keeps it ~1 s
-		const child = spawn(java, ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', SOURCE, ...files], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const out: Buffer[] = [];
-		const err: Buffer[] = [];
-		child.stdout.on('data', (b: Buffer) => out.push(b));
-		child.stderr.on('data', (b: Buffer) => err.push(b));
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			reject(new Error(`java LoadProperties.java timed out after ${timeoutMs} ms`));
-		}, timeoutMs);
-		child.on('error', e => {
-			clearTimeout(timer);
-			reject(new Error(`cannot run ${java}: ${e.message}`));
-		});
-		child.on('close', code => {
-			clearTimeout(timer);
-			if (code !== 0) {
-				reject(new Error(`java LoadProperties.java exited ${code}: ${Buffer.concat(err).toString()}`));
-				return;
-			}
-			try {
-				resolve(parseLoadPropertiesOutput(Buffer.concat(out).toString('ascii')));
-			} catch (e) {
-				reject(e);
-			}
-		});
-	});
+	// -Xshare:auto + C1 only + serial GC: the launcher compiles the source in memory, this keeps it ~1 s
+	const result = await run(java, ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', SOURCE, ...files], {timeoutMs}).catch(
+		(e: Error) => {
+			throw new Error(`cannot run ${java} LoadProperties.java: ${e.message}`);
+		},
+	);
+	if (result.code !== 0) throw new Error(`java LoadProperties.java exited ${result.code}: ${result.stderr}`);
+	return parseLoadPropertiesOutput(result.stdout);
 }
 
 /**

@@ -65,7 +65,7 @@ export async function exportCommand(cluster: ClusterFile, target: string | undef
 	}
 	const {plan} = planned;
 	const files = renderCluster(plan);
-	const findings = lintRendered(files);
+	const findings = lintRendered(files, Object.fromEntries(plan.hosts.map(h => [h.spec.name, h.spec.ip])));
 	const errors = findings.filter(f => f.severity === 'error');
 	if (errors.length > 0) {
 		io.stderr(`rmq-tui: internal error: the generated files fail lint:\n${errors.map(f => `${f.file}:${f.line ?? 0}: ${f.message}`).join('\n')}\n`);
