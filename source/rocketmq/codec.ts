@@ -69,7 +69,13 @@ function checkHeader(value: unknown): RemotingHeader {
 	if (h.extFields !== undefined && (typeof h.extFields !== 'object' || h.extFields === null || Array.isArray(h.extFields))) {
 		throw new ProtocolError('header extFields is not an object');
 	}
-	if (h.remark !== undefined && typeof h.remark !== 'string') throw new ProtocolError('header remark is not a string');
+	for (const [key, value] of Object.entries(h.extFields ?? {})) {
+		if (typeof value !== 'string') throw new ProtocolError(`header extFields.${key} is not a string`);
+	}
+	for (const key of ['remark', 'language', 'serializeTypeCurrentRPC'] as const) {
+		if (h[key] !== undefined && typeof h[key] !== 'string') throw new ProtocolError(`header ${key} is not a string`);
+	}
+	if (h.version !== undefined && !Number.isInteger(h.version)) throw new ProtocolError('header version is not an integer');
 	return h as RemotingHeader;
 }
 

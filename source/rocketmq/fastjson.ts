@@ -25,7 +25,7 @@ export function quoteBareIntegerKeys(text: string): string {
 			while (j < text.length && text[j]! >= '0' && text[j]! <= '9') j++;
 			let k = j;
 			while (k < text.length && /\s/.test(text[k]!)) k++;
-			if (text[k] === ':') {
+			if (text[k] === ':' && j > i + (ch === '-' ? 1 : 0)) {
 				out += `"${text.slice(i, j)}"`;
 				i = j - 1;
 				expectKey = false;
