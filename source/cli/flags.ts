@@ -25,6 +25,8 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'force', example: '--export out --force', type: 'boolean', section: 'Export', description: 'replace a non-empty --export DIR (written atomically: all or nothing)'},
 	{name: 'hosts', example: '--hosts 192.168.1.71,192.168.1.76,192.168.1.77', type: 'string', value: 'A,B,C', section: 'Cluster source', description: 'hosts, separated by "," or ";": IPs, names or ~/.ssh/config aliases (user@host:port works)'},
 	{name: 'inventory', example: '-i cluster.yaml', type: 'string', short: 'i', value: 'FILE', section: 'Cluster source', description: 'a cluster file (cluster.yaml, YAML or JSON; see README "Cluster file")'},
+	{name: 'namesrv', example: "status --namesrv '10.0.0.1:9876;10.0.0.2:9876'", type: 'string', value: 'A;B', section: 'Cluster source', description: 'status: name servers of a running cluster (ip[:port], ";" or ","); its groups are discovered'},
+	{name: 'timeout', example: 'status --namesrv 10.0.0.1 --timeout 1000', type: 'string', value: 'MS', kind: 'int', section: 'Cluster source', description: 'status: how long to wait for each connection and answer (default 3000)'},
 	{name: 'cluster-name', example: '--cluster-name OrdersCluster', type: 'string', value: 'NAME', option: 'name', section: 'Cluster options', description: 'brokerClusterName (default RaftCluster)'},
 	{name: 'groups', example: '--groups 3', type: 'string', value: 'N', option: 'groups', kind: 'int', section: 'Cluster options', description: 'DLedger groups (default 2: RaftNode00, RaftNode01)'},
 	{name: 'replicas', example: '--replicas 5', type: 'string', value: 'N', option: 'replicas', kind: 'int', section: 'Cluster options', description: 'replicas per group, odd, each on its own host (default 3)'},

@@ -5,6 +5,7 @@ const COMMANDS: Array<[string, string]> = [
 	['rmq-tui --export DIR --hosts A,B,C', 'write every file of the cluster, one tree per host, with a RUNBOOK.md each'],
 	['rmq-tui --export DIR --inventory FILE', 'the same from a cluster file (pinned placement kept)'],
 	['rmq-tui --hosts A,B,C --json', 'print the plan (what runs where) without writing anything'],
+	["rmq-tui status --namesrv 'A;B' | --inventory FILE [--json]", 'one probe of every DLedger group: leader per name server and per node, verdict (exit 0 only when healthy)'],
 	['rmq-tui lint PATH...', 'check hand-written broker .conf / compose files or a cluster.yaml (exit 1 on errors)'],
 ];
 

@@ -5,14 +5,30 @@ import {parseArgs, type ParsedArgs} from './args.ts';
 import {clusterFromFlags, flagForPath, InputErrors} from './cluster-input.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
+import {namesrvList, sourceFromCluster, statusCommand} from './commands/status.ts';
 import {helpText} from './help.ts';
 import {EXIT, UsageError, type CommandIO} from './io.ts';
 
-const COMMANDS = ['lint'] as const;
+const COMMANDS = ['lint', 'status'] as const;
 
 function only(args: ParsedArgs, allowed: readonly string[], context: string): void {
 	const extra = [...args.given].filter(name => !allowed.includes(name));
 	if (extra.length > 0) throw new UsageError(`${extra.map(n => `--${n}`).join(', ')} ${extra.length === 1 ? 'does' : 'do'} not apply to ${context}`, 'run rmq-tui --help');
+}
+
+async function status(args: ParsedArgs, io: CommandIO): Promise<number> {
+	only(args, ['namesrv', 'inventory', 'json', 'timeout', 'ssh-config'], 'rmq-tui status');
+	if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`, "write rmq-tui status --namesrv 'A;B' or --inventory FILE");
+	const timeout = args.flags.timeout as string | undefined;
+	if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout)) throw new UsageError(`--timeout "${timeout}" is not a number of milliseconds`, 'write --timeout 3000');
+	const flags = {json: args.flags.json === true, ...(timeout ? {timeoutMs: Number(timeout)} : {})};
+	if (args.flags.namesrv !== undefined && args.flags.inventory !== undefined) {
+		throw new UsageError('--namesrv and --inventory both given', 'use one: the cluster file already lists the name servers');
+	}
+	if (args.flags.namesrv !== undefined) return statusCommand({namesrvs: namesrvList(args.flags.namesrv as string)}, flags, io);
+	if (args.flags.inventory === undefined) throw new UsageError('status needs a cluster', "add --namesrv '10.0.0.1:9876;10.0.0.2:9876' or --inventory cluster.yaml");
+	const source = sourceFromCluster(await clusterFromFlags(args.flags, io), io);
+	return source ? statusCommand(source, flags, io) : EXIT.usage;
 }
 
 async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -28,6 +44,7 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 		only(args, ['json', 'quiet'], 'rmq-tui lint');
 		return lintCommand(args.positionals, {json: args.flags.json === true, quiet: args.flags.quiet === true}, io);
 	}
+	if (args.command === 'status') return status(args, io);
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}
