@@ -10,8 +10,17 @@ export const RequestCode = {
 /** DLedger codes that change Raft state: never to be sent by rmq-tui. */
 export const FORBIDDEN_CODES = {VOTE: 51001, HEART_BEAT: 51002, APPEND: 51003, PUSH: 51005} as const;
 
-/** The only codes the client may send: read-only queries. */
-export const READ_ONLY_CODES: ReadonlySet<number> = new Set(Object.values(RequestCode));
+/**
+ * The only codes the client may send: read-only queries, listed one by one (adding a code to RequestCode,
+ * e.g. for a later send/pull path, does not make it sendable by itself).
+ */
+export const READ_ONLY_CODES: ReadonlySet<number> = new Set([
+	RequestCode.GET_ROUTEINFO_BY_TOPIC,
+	RequestCode.GET_BROKER_CLUSTER_INFO,
+	RequestCode.GET_BROKER_CONFIG,
+	RequestCode.GET_BROKER_RUNTIME_INFO,
+	RequestCode.DLEDGER_METADATA,
+]);
 
 export const ResponseCode = {
 	SUCCESS: 0,
