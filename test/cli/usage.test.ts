@@ -54,6 +54,11 @@ const usageCases: Array<{name: string; argv: string[]; message: RegExp}> = [
 	{name: 'option flags with an inventory', argv: ['--inventory', 'cluster.yaml', '--groups', '3', '--json'], message: /--groups cannot be combined with --inventory/},
 	{name: 'force without export', argv: ['--hosts', SEED_HOSTS, '--json', '--force'], message: /--force only applies to --export/},
 	{name: 'an export flag on lint', argv: ['lint', 'x', '--force'], message: /--force does not apply to rmq-tui lint/},
+	{name: 'status without a cluster', argv: ['status'], message: /status needs a cluster\n {2}fix: add --namesrv/},
+	{name: 'status with both sources', argv: ['status', '--namesrv', '10.0.0.1', '--inventory', 'c.yaml'], message: /--namesrv and --inventory both given/},
+	{name: 'status with a bad timeout', argv: ['status', '--namesrv', '10.0.0.1', '--timeout', 'soon'], message: /--timeout "soon" is not a number of milliseconds/},
+	{name: 'status with an empty name server list', argv: ['status', '--namesrv', ';'], message: /--namesrv ";" lists no name server/},
+	{name: 'status with an export flag', argv: ['status', '--namesrv', '10.0.0.1', '--force'], message: /--force does not apply to rmq-tui status/},
 	{name: 'a missing --ssh-config', argv: ['--hosts', SEED_HOSTS, '--ssh-config', '/nonexistent/config', '--json'], message: /--ssh-config \/nonexistent\/config: no such file/},
 ];
 
@@ -100,4 +105,10 @@ test('an export under a regular file is refused with the reason', async () => {
 	const {code, err} = await run(['--export', 'file/out', '--hosts', SEED_HOSTS], dir);
 	assert.equal(code, 2);
 	assert.match(err, /a file \(not a directory\) is in the way/);
+});
+
+test('status against nothing listening: unreachable, exit 3, the reason per name server', async () => {
+	const {code, out} = await run(['status', '--namesrv', '127.0.0.1:9;127.0.0.1:7', '--timeout', '500']);
+	assert.equal(code, 3);
+	assert.match(out, /^cluster: UNREACHABLE \(0 group\(s\), 0\/2 name servers answering\)\n {2}! name server 127\.0\.0\.1:9: 127\.0\.0\.1:9 refused the connection/);
 });
