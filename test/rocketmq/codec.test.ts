@@ -13,6 +13,7 @@ import {
 	type Frame,
 } from '../../source/rocketmq/codec.ts';
 import {fixtureFrame, fixtureFrames} from './fixtures.ts';
+import {seededRandom} from '../../source/util/random.ts';
 
 const frames = fixtureFrames();
 const stream = Buffer.concat(frames.map(f => f.bytes));
@@ -33,16 +34,6 @@ function rawFrame(header: string, body = Buffer.alloc(0), codec = 0): Buffer {
 	return Buffer.concat([prefix(4 + h.length + body.length, (codec << 24) | h.length), h, body]);
 }
 
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function assertSameFrames(actual: Frame[], where: string): void {
 	assert.equal(actual.length, frames.length, `${where}: frame count`);
@@ -148,7 +139,7 @@ test('one byte at a time, and random chunk sizes (seeded), yield the same frames
 		got.push(...r.frames);
 	}
 	assertSameFrames(got, 'byte by byte');
-	const random = mulberry32(0x5eed);
+	const random = seededRandom(0x5eed);
 	for (let round = 0; round < 300; round++) {
 		const d = new FrameDecoder();
 		const out: Frame[] = [];

@@ -23,21 +23,12 @@ import {
 	runtimeFigures,
 } from '../../source/rocketmq/messages.ts';
 import {fixtureFrames} from './fixtures.ts';
+import {seededRandom} from '../../source/util/random.ts';
 
 const SEED = 0x00c0ffee;
 
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 

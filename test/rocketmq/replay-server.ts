@@ -18,6 +18,7 @@
  */
 import net from 'node:net';
 import {readFileSync} from 'node:fs';
+import {seededRandom} from '../../source/util/random.ts';
 
 const FIXTURE_DIR = new URL('../fixtures/rocketmq-4.7.1/', import.meta.url);
 
@@ -112,17 +113,6 @@ export function rewriteOpaque(frame: Buffer, opaque: number): Buffer {
 	return Buffer.concat([prefix, newHeader, body]);
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const pause = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
@@ -246,7 +236,7 @@ export class ReplayServer {
 		options: Partial<ReplayOptions>,
 	) {
 		this.options = {silentCodes: new Set(), delayMs: 0, chunking: 'whole', batch: 1, shuffle: false, seed: 1, ...options};
-		this.random = prng(this.options.seed);
+		this.random = seededRandom(this.options.seed);
 		server.on('connection', socket => {
 			const connection = new ServerConnection(socket, this.accepted++, this);
 			this.open.add(connection);
@@ -280,7 +270,7 @@ export class ReplayServer {
 	/** Change behaviour between requests. */
 	set(options: Partial<ReplayOptions>): void {
 		this.options = {...this.options, ...options};
-		if (options.seed !== undefined) this.random = prng(options.seed);
+		if (options.seed !== undefined) this.random = seededRandom(options.seed);
 	}
 
 	/** Resolve once no client connection is open (polling; fails after timeoutMs). */
