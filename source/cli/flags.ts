@@ -17,7 +17,7 @@ export interface FlagSpec {
 	option?: string;
 	/** Parse the string into the option's type. */
 	kind?: 'int' | 'list';
-	section: 'Commands' | 'Cluster source' | 'Export' | 'Cluster options' | 'SSH' | 'Output' | 'General';
+	section: 'Commands' | 'Cluster source' | 'Export' | 'Cluster options' | 'SSH' | 'Simulator' | 'Output' | 'General';
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -53,6 +53,8 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'ssh-port', example: '--ssh-port 2222', type: 'string', value: 'PORT', kind: 'int', section: 'SSH', description: 'SSH port for --hosts entries without :port'},
 	{name: 'identity', example: '--identity ~/.ssh/id_ed25519', type: 'string', value: 'FILE', section: 'SSH', description: 'SSH private key for --hosts entries'},
 	{name: 'ssh-config', example: '--ssh-config ./ssh_config', type: 'string', value: 'FILE', section: 'SSH', description: 'OpenSSH client config for aliases and defaults (default ~/.ssh/config)'},
+	{name: 'config', example: 'sim broker -c /home/rocketmq/conf/broker-n0.conf', type: 'string', short: 'c', value: 'FILE', section: 'Simulator', description: 'sim broker: the broker .conf to run, as mqbroker -c (sim namesrv: a namesrv .conf with listenPort)'},
+	{name: 'time-scale', example: 'sim cluster --time-scale 10', type: 'string', value: 'N', section: 'Simulator', description: 'sim: run the simulated timers N times faster than real time (default 1)'},
 	{name: 'quiet', example: 'lint out/ --quiet', type: 'boolean', short: 'q', section: 'Output', description: 'lint: show errors only'},
 	{name: 'json', example: '--hosts A,B,C --json', type: 'boolean', section: 'Output', description: 'print machine-readable JSON (the plan; lint findings)'},
 	{name: 'help', example: '--help', type: 'boolean', short: 'h', section: 'General', description: 'show this help'},

@@ -6,6 +6,8 @@ const COMMANDS: Array<[string, string]> = [
 	['rmq-tui --export DIR --inventory FILE', 'the same from a cluster file (pinned placement kept)'],
 	['rmq-tui --hosts A,B,C --json', 'print the plan (what runs where) without writing anything'],
 	["rmq-tui status --namesrv 'A;B' | --inventory FILE [--json]", 'one probe of every DLedger group: leader per name server and per node, verdict (exit 0 only when healthy)'],
+	['rmq-tui sim cluster [--hosts A,B,C | --inventory FILE]', 'run the whole cluster simulated on loopback (127.0.0.11, .12, …), real ports, until Ctrl-C'],
+	['rmq-tui sim namesrv | sim broker -c FILE', 'run ONE simulated node (name server, or a broker from a real broker.conf), as mqnamesrv / mqbroker would'],
 	['rmq-tui lint PATH...', 'check hand-written broker .conf / compose files or a cluster.yaml (exit 1 on errors)'],
 ];
 
@@ -13,6 +15,7 @@ const EXAMPLES = [
 	'rmq-tui --export out --hosts 192.168.1.71,192.168.1.76,192.168.1.77',
 	'rmq-tui --export out --hosts "10.0.0.1;10.0.0.2;10.0.0.3;10.0.0.4;10.0.0.5" --groups 3 --broker-heap 2g',
 	'rmq-tui --export out --inventory cluster.yaml --force',
+	'rmq-tui sim cluster --time-scale 5',
 	'rmq-tui lint /data/docker-services/rocketmq',
 	'rmq-tui lint out/        # a whole exported cluster, hosts mapped by folder',
 ];

@@ -3,13 +3,15 @@ import {formatErrors} from '../inventory/errors.ts';
 import {packageVersion} from '../util/package-root.ts';
 import {parseArgs, type ParsedArgs} from './args.ts';
 import {clusterFromFlags, flagForPath, InputErrors} from './cluster-input.ts';
+import {FLAGS} from './flags.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
+import {simCommand} from './commands/sim.ts';
 import {namesrvList, sourceFromCluster, statusCommand} from './commands/status.ts';
 import {helpText} from './help.ts';
 import {EXIT, UsageError, type CommandIO} from './io.ts';
 
-const COMMANDS = ['lint', 'status'] as const;
+const COMMANDS = ['lint', 'sim', 'status'] as const;
 
 function only(args: ParsedArgs, allowed: readonly string[], context: string): void {
 	const extra = [...args.given].filter(name => !allowed.includes(name));
@@ -31,6 +33,20 @@ async function status(args: ParsedArgs, io: CommandIO): Promise<number> {
 	return source ? statusCommand(source, flags, io) : EXIT.usage;
 }
 
+const SIM_FLAGS: Record<string, readonly string[]> = {
+	cluster: ['hosts', 'inventory', 'ssh-config', 'ssh-user', 'ssh-port', 'identity', 'cpus', 'time-scale', ...FLAGS.filter(f => f.option).map(f => f.name)],
+	namesrv: ['namesrv-port', 'config', 'time-scale'],
+	broker: ['config', 'time-scale'],
+};
+
+async function sim(args: ParsedArgs, io: CommandIO): Promise<number> {
+	const [kind, ...rest] = args.positionals;
+	const allowed = kind === undefined ? undefined : SIM_FLAGS[kind];
+	if (allowed) only(args, allowed, `rmq-tui sim ${kind}`);
+	if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`, 'write rmq-tui sim cluster, sim namesrv or sim broker -c FILE');
+	return simCommand(kind, args.flags, io);
+}
+
 async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	if (args.flags.help) {
 		io.stdout(helpText(packageVersion()));
@@ -45,6 +61,7 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 		return lintCommand(args.positionals, {json: args.flags.json === true, quiet: args.flags.quiet === true}, io);
 	}
 	if (args.command === 'status') return status(args, io);
+	if (args.command === 'sim') return sim(args, io);
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}

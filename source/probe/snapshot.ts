@@ -62,15 +62,19 @@ function judge(group: string, snap: Omit<GroupSnapshot, 'verdict' | 'reasons' | 
 			};
 		}
 	}
-	const leaders = distinct([...nsLeaders, ...dl.map(([, v]) => v)]);
+	// A DLedger node following nobody (a candidate: just restarted, or thawed) claims no leader, so it does not
+	// disagree with the others; a name server listing no brokerId 0 while others list one does.
+	const leaders = distinct([...nsLeaders, ...dl.map(([, v]) => v).filter(v => v !== null)]);
 	if (leaders.length > 1) {
 		const sources = [...ns.map(([a, v]) => `ns ${a}: ${v ?? 'none'}`), ...dl.map(([id, v]) => `${id}: ${v ?? 'none'}`)];
 		return {verdict: 'split', reasons: [`sources disagree on the leader of ${group} (${sources.join('; ')})`]};
 	}
 	const leader = leaders[0] ?? undefined;
+	if (!leader) return {verdict: 'electing', reasons: [`no DLedger node of ${group} follows a leader (no name server answered)`]};
 	const reasons: string[] = [];
 	for (const r of snap.replicas) {
 		if (!r.reachable) reasons.push(`${r.selfId} (${addrOf(r)}) is down`);
+		else if (snap.leaderByDledger[r.selfId] === null) reasons.push(`${r.selfId} is a candidate, following no leader yet`);
 		else if (r.lagBytes !== undefined && r.lagBytes > options.lagThresholdBytes) reasons.push(`${r.selfId} lags ${r.lagBytes} bytes behind the leader`);
 		const missing = Object.entries(r.brokerIdByNamesrv).filter(([, id]) => id === null).map(([a]) => a);
 		if (r.reachable && missing.length > 0) reasons.push(`${r.selfId} is not registered at ${missing.join(', ')}`);

@@ -283,8 +283,10 @@ export class DLedgerMember {
 		if (accepted >= this.group.majority) result = 'PASSED';
 		else if (maxTerm > term) {
 			result = 'WAIT_TO_VOTE_NEXT';
+			// As DLedger: move to the highest term seen and revote in it (no increase), so a restarted member
+			// learns of the live leader (REJECT_ALREADY_HAS_LEADER, then its heartbeat) instead of deposing it.
 			this.setTerm(maxTerm);
-			this.needIncreaseTerm = !alreadyHasLeader;
+			this.needIncreaseTerm = false;
 			this.nextVoteAt = this.now + this.backoff();
 		} else if (alreadyHasLeader) {
 			result = 'WAIT_TO_REVOTE';

@@ -7,12 +7,19 @@
 import {createServer, type Server, type Socket} from 'node:net';
 import {FrameDecoder, isResponse, type Frame} from '../rocketmq/codec.ts';
 
-export type Handler = (frame: Frame) => Buffer | undefined;
+/** One accepted connection, as a handler sees it (its identity is the channel a name server keys brokers by). */
+export interface Connection {
+	readonly remoteAddress: string | undefined;
+}
+
+export type Handler = (frame: Frame, connection: Connection) => Buffer | undefined;
 
 export interface Endpoint {
 	host: string;
 	port: number;
 	handler: Handler;
+	/** Called once when an accepted connection closes (either side). */
+	onClose?: (connection: Connection) => void;
 }
 
 export class ProcessServers {
@@ -54,6 +61,7 @@ export class ProcessServers {
 		return createServer(socket => {
 			this.sockets.add(socket);
 			socket.setNoDelay(true);
+			const connection: Connection = {remoteAddress: socket.remoteAddress};
 			const decoder = new FrameDecoder();
 			socket.on('data', chunk => {
 				const {frames, error} = decoder.push(chunk);
@@ -61,7 +69,7 @@ export class ProcessServers {
 					if (isResponse(frame.header)) continue;
 					const answer = (): void => {
 						if (socket.destroyed) return;
-						const reply = endpoint.handler(frame);
+						const reply = endpoint.handler(frame, connection);
 						if (reply) socket.write(reply);
 					};
 					if (this.paused) this.queued.push(answer);
@@ -70,7 +78,10 @@ export class ProcessServers {
 				if (error) socket.destroy();
 			});
 			socket.on('error', () => {});
-			socket.on('close', () => this.sockets.delete(socket));
+			socket.on('close', () => {
+				this.sockets.delete(socket);
+				endpoint.onClose?.(connection);
+			});
 		});
 	}
 

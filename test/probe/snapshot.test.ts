@@ -118,3 +118,19 @@ test('cluster snapshot: per-group snapshots, name server reachability, worst ver
 	assert.equal(worstVerdict(c), 'healthy');
 	assert.equal(worstVerdict({...c, groups: [...c.groups, {...c.groups[0]!, verdict: 'stale'}, {...c.groups[0]!, verdict: 'degraded'}]}), 'stale');
 });
+
+test('a restarted node that is still a candidate is no competing leader: degraded, leader kept', () => {
+	const first = groupSnapshot(G, healthy(0));
+	const s = groupSnapshot(G, round(100, NS.map(a => nsOk(a, table(2))), [dl('n0', null), dl('n1', 'n2'), dl('n2', 'n2')]), first);
+	assert.equal(s.verdict, 'degraded');
+	assert.equal(s.leader, 'n2');
+	assert.deepEqual(s.reasons, ['n0 is a candidate, following no leader yet']);
+	assert.equal(s.leaderSince, first.leaderSince);
+});
+
+test('no name server answers and every node is a candidate: electing, not healthy', () => {
+	const s = groupSnapshot(G, round(0, NS.map(nsDown), [dl('n0', null), dl('n1', null), dl('n2', null)]));
+	assert.equal(s.verdict, 'electing');
+	assert.equal(s.leader, undefined);
+	assert.match(s.reasons[0]!, /no DLedger node of RaftNode00 follows a leader/);
+});
