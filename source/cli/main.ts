@@ -66,6 +66,10 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}
 	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
+		if (args.given.size === 0 && process.stdin.isTTY && process.stdout.isTTY) {
+			const {runWizard} = await import('../ui/run.tsx');
+			return runWizard(io.env);
+		}
 		io.stderr(helpText(packageVersion()));
 		return EXIT.usage;
 	}

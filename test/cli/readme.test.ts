@@ -24,3 +24,8 @@ test('the README\'s install, run and test commands exist', () => {
 test('the README has no unfilled placeholder', () => {
 	assert.doesNotMatch(readme, /PLACEHOLDER/);
 });
+
+test('the README\'s wizard key reference is the key table', async () => {
+	const {keysMarkdown} = await import('../../source/ui/keys.ts');
+	assert.ok(readme.includes(keysMarkdown()), 'regenerate the README keys section from keysMarkdown()');
+});

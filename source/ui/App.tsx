@@ -1,0 +1,192 @@
+/**
+ * The wizard shell: one useReducer around the pure model, one input hook reading the key table,
+ * pure screens. The only I/O is the injected `exportTo`.
+ */
+import {Box, Text, useApp, useInput, usePaste} from 'ink';
+import {useMemo, useReducer, useState} from 'react';
+import type {TreeEntry} from '../export/tree.ts';
+import type {SshResolver} from '../inventory/parse.ts';
+import {canLeave, initialState, OPTION_FIELDS, review, wizardReducer, type WizardState} from '../wizard/model.ts';
+import {ClusterScreen} from './ClusterScreen.tsx';
+import {Footer} from './Footer.tsx';
+import {HelpOverlay} from './HelpOverlay.tsx';
+import {HostsScreen} from './HostsScreen.tsx';
+import {keyName, lookup, TEXT_MODES, type ActionId, type Mode} from './keys.ts';
+import {PREVIEW_LINES, ReviewScreen} from './ReviewScreen.tsx';
+import {ThemeContext, themeFor} from './theme.ts';
+
+export interface AppProps {
+	initial?: WizardState;
+	/** Writes the export tree; resolves to the directory written. */
+	exportTo: (dir: string, tree: readonly TreeEntry[]) => Promise<string>;
+	env?: NodeJS.ProcessEnv;
+	resolveSsh?: SshResolver;
+	/** Terminal size (default 80×24). */
+	rows?: number;
+	columns?: number;
+}
+
+type Flash = {level: 'info' | 'error'; text: string};
+
+export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns = 80}: AppProps) {
+	const {exit} = useApp();
+	const [state, dispatch] = useReducer(wizardReducer, initial ?? initialState());
+	const [hostFocus, setHostFocus] = useState<'input' | 'table'>('input');
+	const [field, setField] = useState(0);
+	const [draft, setDraft] = useState<string | undefined>(undefined);
+	const [file, setFile] = useState(0);
+	const [scroll, setScroll] = useState(0);
+	const [exportDraft, setExportDraft] = useState<string | undefined>(undefined);
+	const [help, setHelp] = useState(false);
+	const [confirmQuit, setConfirmQuit] = useState(false);
+	const [flash, setFlash] = useState<Flash | undefined>(undefined);
+	const theme = useMemo(() => themeFor(env), [env]);
+	const reviewed = useMemo(() => (state.step === 'review' ? review(state, resolveSsh) : undefined), [state, resolveSsh]);
+
+	const mode: Mode =
+		state.step === 'hosts' ? (hostFocus === 'input' ? 'hosts.input' : 'hosts.table')
+			: state.step === 'cluster' ? (draft !== undefined ? 'cluster.edit' : 'cluster')
+				: exportDraft !== undefined ? 'review.export' : 'review';
+
+	const next = () => {
+		if (canLeave(state)) {
+			dispatch({type: 'next'});
+			setFlash(undefined);
+		} else {
+			setFlash({level: 'error', text: 'fix the problems marked ✗ first'});
+		}
+	};
+
+	const runExport = (dir: string) => {
+		if (!reviewed?.ok) return;
+		setFlash({level: 'info', text: `writing ${dir}…`});
+		exportTo(dir, reviewed.value.tree).then(
+			written => {
+				dispatch({type: 'saved'});
+				setFlash({level: 'info', text: `✓ exported ${reviewed.value.files.length} files to ${written}`});
+			},
+			(error: unknown) => setFlash({level: 'error', text: `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`}),
+		);
+	};
+
+	const files = reviewed?.ok ? reviewed.value.files : [];
+	const handlers: Record<ActionId, () => void> = {
+		submit: () => (state.input.trim() === '' && state.editing === undefined ? next() : dispatch({type: 'submit'})),
+		focusTable: () => setHostFocus('table'),
+		focusInput: () => setHostFocus('input'),
+		clearInput: () => dispatch(state.editing !== undefined ? {type: 'cancelEdit'} : {type: 'input', text: ''}),
+		up: () => {
+			if (state.step === 'hosts') dispatch({type: 'selectBy', delta: -1});
+			else if (state.step === 'cluster') setField(f => Math.max(0, f - 1));
+			else {
+				setFile(f => Math.max(0, f - 1));
+				setScroll(0);
+			}
+		},
+		down: () => {
+			if (state.step === 'hosts') dispatch({type: 'selectBy', delta: 1});
+			else if (state.step === 'cluster') setField(f => Math.min(OPTION_FIELDS.length - 1, f + 1));
+			else {
+				setFile(f => Math.min(files.length - 1, f + 1));
+				setScroll(0);
+			}
+		},
+		edit: () => {
+			dispatch({type: 'edit'});
+			setHostFocus('input');
+		},
+		remove: () => dispatch({type: 'remove'}),
+		moveDown: () => dispatch({type: 'move', delta: 1}),
+		moveUp: () => dispatch({type: 'move', delta: -1}),
+		next,
+		back: () => {
+			dispatch({type: 'back'});
+			setFlash(undefined);
+		},
+		editField: () => setDraft(state.options[OPTION_FIELDS[field]!.key]),
+		saveField: () => {
+			dispatch({type: 'setOption', key: OPTION_FIELDS[field]!.key, value: draft ?? ''});
+			setDraft(undefined);
+		},
+		cancelField: () => setDraft(undefined),
+		pageUp: () => setScroll(s => Math.max(0, s - PREVIEW_LINES)),
+		pageDown: () => setScroll(s => {
+			const length = files[file]?.content.split('\n').length ?? 0;
+			return Math.max(0, Math.min(s + PREVIEW_LINES, length - PREVIEW_LINES));
+		}),
+		export: () => setExportDraft(''),
+		deploy: () => undefined,
+		writeExport: () => {
+			const dir = (exportDraft ?? '').trim();
+			if (dir === '') {
+				setFlash({level: 'error', text: '✗ type a directory to export to'});
+				return;
+			}
+			setExportDraft(undefined);
+			runExport(dir);
+		},
+		cancelExport: () => setExportDraft(undefined),
+		help: () => setHelp(true),
+		quit: () => (state.dirty ? setConfirmQuit(true) : exit()),
+	};
+
+	const typeText = (text: string) => {
+		if (mode === 'hosts.input') {
+			if (text.length > 1) dispatch({type: 'paste', text});
+			else dispatch({type: 'input', text: state.input + text});
+		} else if (mode === 'cluster.edit') setDraft(d => (d ?? '') + text);
+		else if (mode === 'review.export') setExportDraft(d => (d ?? '') + text);
+	};
+	const backspace = () => {
+		if (mode === 'hosts.input') dispatch({type: 'input', text: state.input.slice(0, -1)});
+		else if (mode === 'cluster.edit') setDraft(d => (d ?? '').slice(0, -1));
+		else if (mode === 'review.export') setExportDraft(d => (d ?? '').slice(0, -1));
+	};
+
+	useInput((input, key) => {
+		const name = keyName(input, key);
+		if (confirmQuit) {
+			if (name === 'y') exit();
+			else if (name === 'n' || name === 'esc') setConfirmQuit(false);
+			else if (name === 'ctrl+c') exit();
+			return;
+		}
+		if (help) {
+			if (name === 'ctrl+c') handlers.quit();
+			setHelp(false);
+			return;
+		}
+		const binding = lookup(mode, name);
+		if (binding) {
+			if (binding.disabled) setFlash({level: 'error', text: `${binding.label} is disabled: ${binding.disabled}`});
+			else handlers[binding.action]();
+			return;
+		}
+		if (!TEXT_MODES.has(mode)) return;
+		if (name === 'backspace') backspace();
+		else if (input && !key.ctrl && !key.meta && name !== 'esc' && name !== 'enter' && name !== 'tab') typeText(input);
+	});
+	usePaste(text => {
+		if (mode === 'hosts.input') dispatch({type: 'paste', text});
+		else typeText(text.replace(/\s+/g, ''));
+	});
+
+	const body = help ? <HelpOverlay mode={mode} />
+		: state.step === 'hosts' ? <HostsScreen state={state} focus={hostFocus} rows={rows - 12} resolveSsh={resolveSsh} />
+			: state.step === 'cluster' ? <ClusterScreen state={state} field={field} draft={draft} />
+				: reviewed?.ok ? <ReviewScreen review={reviewed.value} file={file} scroll={scroll} exportDraft={exportDraft} />
+					: <Box flexDirection="column"><Text bold>Review</Text>{reviewed && !reviewed.ok ? reviewed.errors.map(e => <Text key={e.path + e.message} wrap="truncate">✗ {e.path}: {e.message} ({e.fix})</Text>) : null}</Box>;
+
+	return (
+		<ThemeContext value={theme}>
+			<Box flexDirection="column" height={Math.max(12, rows - 1)} width={columns}>
+				<Text bold wrap="truncate">rmq-tui · new cluster{state.dirty ? ' · unsaved' : ''}</Text>
+				<Box flexDirection="column" flexGrow={1}>{body}</Box>
+				{confirmQuit ? (
+					<Text wrap="truncate" bold>Quit without exporting? {state.hosts.length} host(s) and the options are unsaved. y quit · n stay</Text>
+				) : null}
+				<Footer mode={mode} flash={flash} />
+			</Box>
+		</ThemeContext>
+	);
+}

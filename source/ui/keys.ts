@@ -1,0 +1,156 @@
+/**
+ * The one table of key bindings. Dispatch (App), the footer hints and the `?` overlay all read it,
+ * so what the screen offers and what the keys do cannot drift apart.
+ */
+import type {Key} from 'ink';
+
+/** Where the keyboard is. Text modes take printable keys as text; only their own bindings apply. */
+export type Mode = 'hosts.input' | 'hosts.table' | 'cluster' | 'cluster.edit' | 'review' | 'review.export';
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'cluster.edit', 'review.export']);
+
+export type ActionId =
+	| 'submit' | 'focusTable' | 'focusInput' | 'clearInput'
+	| 'up' | 'down' | 'edit' | 'remove' | 'moveDown' | 'moveUp' | 'next' | 'back'
+	| 'editField' | 'saveField' | 'cancelField'
+	| 'pageUp' | 'pageDown' | 'export' | 'deploy' | 'writeExport' | 'cancelExport'
+	| 'help' | 'quit';
+
+export interface Binding {
+	/** Key names as keyName() returns them. */
+	keys: readonly string[];
+	/** How the key is shown. */
+	display: string;
+	label: string;
+	action: ActionId;
+	/** Shown but refused, with this reason. */
+	disabled?: string;
+}
+
+const GLOBAL: readonly Binding[] = [
+	{keys: ['?'], display: '?', label: 'help', action: 'help'},
+	{keys: ['q', 'ctrl+c'], display: 'q', label: 'quit', action: 'quit'},
+];
+/** Ctrl-C quits from anywhere, text modes included. */
+const CTRL_C: Binding = {keys: ['ctrl+c'], display: 'Ctrl-C', label: 'quit', action: 'quit'};
+
+export const BINDINGS: Record<Mode, readonly Binding[]> = {
+	'hosts.input': [
+		{keys: ['enter'], display: 'Enter', label: 'add (empty: next)', action: 'submit'},
+		{keys: ['tab', 'down'], display: 'Tab/↓', label: 'table', action: 'focusTable'},
+		{keys: ['esc'], display: 'Esc', label: 'clear', action: 'clearInput'},
+	],
+	'hosts.table': [
+		{keys: ['up', 'k'], display: '↑↓', label: 'select', action: 'up'},
+		{keys: ['down', 'j'], display: '', label: '', action: 'down'},
+		{keys: ['enter', 'e'], display: 'e', label: 'edit', action: 'edit'},
+		{keys: ['d'], display: 'd', label: 'delete', action: 'remove'},
+		{keys: ['J'], display: 'J/K', label: 'move', action: 'moveDown'},
+		{keys: ['K'], display: '', label: '', action: 'moveUp'},
+		{keys: ['tab', 'esc'], display: 'Tab', label: 'input', action: 'focusInput'},
+		{keys: ['n'], display: 'n', label: 'next', action: 'next'},
+	],
+	cluster: [
+		{keys: ['up', 'k'], display: '↑↓', label: 'field', action: 'up'},
+		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
+		{keys: ['enter'], display: 'Enter', label: 'edit', action: 'editField'},
+		{keys: ['n'], display: 'n', label: 'review', action: 'next'},
+		{keys: ['esc'], display: 'Esc', label: 'back', action: 'back'},
+	],
+	'cluster.edit': [
+		{keys: ['enter'], display: 'Enter', label: 'keep', action: 'saveField'},
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelField'},
+	],
+	review: [
+		{keys: ['up', 'k'], display: '↑↓', label: 'file', action: 'up'},
+		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
+		{keys: ['pageup', 'b'], display: 'PgUp/Dn', label: 'page', action: 'pageUp'},
+		{keys: ['pagedown', 'space'], display: '', label: '', action: 'pageDown'},
+		{keys: ['x'], display: 'x', label: 'export', action: 'export'},
+		{keys: ['D'], display: 'D', label: 'deploy', action: 'deploy', disabled: 'deploy arrives with the deploy issue'},
+		{keys: ['esc'], display: 'Esc', label: 'back', action: 'back'},
+	],
+	'review.export': [
+		{keys: ['enter'], display: 'Enter', label: 'write', action: 'writeExport'},
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelExport'},
+	],
+};
+
+/** Every binding that applies in a mode, own first. */
+export function bindingsFor(mode: Mode): readonly Binding[] {
+	return [...BINDINGS[mode], ...(TEXT_MODES.has(mode) ? [CTRL_C] : GLOBAL)];
+}
+
+export function lookup(mode: Mode, name: string | undefined): Binding | undefined {
+	return name === undefined ? undefined : bindingsFor(mode).find(b => b.keys.includes(name));
+}
+
+/** Ink's (input, key) → one key name. */
+export function keyName(input: string, key: Key): string | undefined {
+	if (key.ctrl && input === 'c') return 'ctrl+c';
+	if (key.return) return 'enter';
+	if (key.escape) return 'esc';
+	if (key.tab) return 'tab';
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.backspace || key.delete) return 'backspace';
+	if (input === ' ') return 'space';
+	if (input.length === 1 && !key.ctrl && !key.meta) return input;
+	return undefined;
+}
+
+/** Footer hints: the visible bindings of a mode. */
+export function hints(mode: Mode): string {
+	return bindingsFor(mode)
+		.filter(b => b.display !== '')
+		.map(b => `${b.display} ${b.label}${b.disabled ? ' (off)' : ''}`)
+		.join(' · ');
+}
+
+const MODE_TITLES: Record<Mode, string> = {
+	'hosts.input': 'Hosts — address line',
+	'hosts.table': 'Hosts — table',
+	cluster: 'Cluster options',
+	'cluster.edit': 'Cluster options — editing a field',
+	review: 'Review',
+	'review.export': 'Review — export directory prompt',
+};
+
+/** What each action does, in words (the footer's labels are terser). */
+const ACTION_TEXT: Record<ActionId, string> = {
+	submit: 'add the typed address(es); on an empty line, go to the next step',
+	focusTable: 'move to the hosts table',
+	focusInput: 'back to the address line',
+	clearInput: 'clear the line',
+	up: 'select the previous row',
+	down: 'select the next row',
+	edit: 'edit the selected host in place',
+	remove: 'delete the selected host',
+	moveDown: 'move the selected host down',
+	moveUp: 'move the selected host up',
+	next: 'next step',
+	back: 'previous step',
+	editField: 'edit the selected field',
+	saveField: 'keep the new value',
+	cancelField: 'discard the edit',
+	pageUp: 'scroll the preview up a page',
+	pageDown: 'scroll the preview down a page',
+	export: 'export the files to a directory',
+	deploy: 'deploy',
+	writeExport: 'write the export',
+	cancelExport: 'cancel the export',
+	help: 'show the keys of this screen',
+	quit: 'quit (asks first when nothing was exported)',
+};
+
+/** The README's key reference, generated from the table (a test keeps the README equal to it). */
+export function keysMarkdown(): string {
+	const rows = (mode: Mode) =>
+		bindingsFor(mode).map(b => `| ${b.keys.map(k => `\`${k}\``).join(', ')} | ${ACTION_TEXT[b.action]}${b.disabled ? ` (disabled: ${b.disabled})` : ''} |`);
+	return (Object.keys(BINDINGS) as Mode[])
+		.map(mode => [`**${MODE_TITLES[mode]}**`, '', '| keys | does |', '| --- | --- |', ...rows(mode)].join('\n'))
+		.join('\n\n');
+}

@@ -1,0 +1,289 @@
+/**
+ * The wizard's model (pure, no Ink): hosts → cluster → review. A reducer over plain data, plus derived
+ * views (per-host problems, option problems, the cluster file, the review). Validation reuses the
+ * inventory parser, the planner, the renderer and the linter, so the wizard says exactly what the CLI says.
+ */
+import {splitHostList} from '../inventory/from-flags.ts';
+import {Collector, checkHostDuplicates, parseHost, parseOptions, type SshResolver} from '../inventory/parse.ts';
+import {CLUSTER_FILE_VERSION, DEFAULT_OPTIONS, type ClusterFile, type HostSpec} from '../inventory/schema.ts';
+import type {InventoryError, Result} from '../inventory/errors.ts';
+import {buildPlan} from '../plan/plan.ts';
+import type {Plan} from '../plan/types.ts';
+import {renderCluster, type RenderedFile} from '../render/render.ts';
+import {lintRendered, type Finding} from '../lint/index.ts';
+import {exportTree, type TreeEntry} from '../export/tree.ts';
+
+export type Step = 'hosts' | 'cluster' | 'review';
+export const STEPS: readonly Step[] = ['hosts', 'cluster', 'review'];
+
+/** Cluster option fields, as text the operator edits. */
+export interface OptionFields {
+	name: string;
+	groups: string;
+	replicas: string;
+	image: string;
+	baseDir: string;
+	brokerHeap: string;
+	namesrvHeap: string;
+	/** '' = the first host; 'none' = no console; else a host name. */
+	consoleHost: string;
+	timezone: string;
+}
+export type OptionKey = keyof OptionFields;
+
+export interface OptionField {
+	key: OptionKey;
+	label: string;
+	/** One line: what it is. */
+	help: string;
+	/** The cluster-file path parseOptions reports problems under. */
+	path: string;
+}
+
+export const OPTION_FIELDS: readonly OptionField[] = [
+	{key: 'name', label: 'Cluster name', path: 'name', help: 'brokerClusterName, shared by every broker'},
+	{key: 'groups', label: 'Groups', path: 'groups', help: 'DLedger groups (broker names); each is one shard of topics'},
+	{key: 'replicas', label: 'Replicas', path: 'replicas', help: 'replicas per group, odd, each on its own host'},
+	{key: 'image', label: 'Image', path: 'image', help: 'RocketMQ 4.7.1 image for name servers and brokers'},
+	{key: 'baseDir', label: 'Base dir', path: 'baseDir', help: 'where files, logs and stores live on every host'},
+	{key: 'brokerHeap', label: 'Broker heap', path: 'heap.broker', help: '-Xms/-Xmx per broker, e.g. 1g (-Xmn is half)'},
+	{key: 'namesrvHeap', label: 'Name server heap', path: 'heap.namesrv', help: '-Xms/-Xmx per name server, e.g. 512m'},
+	{key: 'consoleHost', label: 'Console host', path: 'console.host', help: 'host name for the web console; empty = first host; "none" = no console'},
+	{key: 'timezone', label: 'Timezone', path: 'timezone', help: 'TZ of every container, e.g. Asia/Shanghai or UTC'},
+];
+
+export const DEFAULT_FIELDS: OptionFields = {
+	name: DEFAULT_OPTIONS.name,
+	groups: String(DEFAULT_OPTIONS.groups),
+	replicas: String(DEFAULT_OPTIONS.replicas),
+	image: DEFAULT_OPTIONS.image,
+	baseDir: DEFAULT_OPTIONS.baseDir,
+	brokerHeap: DEFAULT_OPTIONS.heap.broker,
+	namesrvHeap: DEFAULT_OPTIONS.heap.namesrv,
+	consoleHost: '',
+	timezone: DEFAULT_OPTIONS.timezone,
+};
+
+export interface WizardState {
+	step: Step;
+	/** Host entries as typed: `192.168.1.71`, `root@10.0.0.5:2222`, an ssh alias… */
+	hosts: string[];
+	/** Selected row in the hosts table (−1 when empty). */
+	selected: number;
+	/** The host address line being typed. */
+	input: string;
+	/** Index being edited through the input line, if any. */
+	editing?: number;
+	options: OptionFields;
+	/** Changes since the last save/export. */
+	dirty: boolean;
+}
+
+export type WizardAction =
+	| {type: 'input'; text: string}
+	| {type: 'submit'}
+	| {type: 'paste'; text: string}
+	| {type: 'select'; index: number}
+	| {type: 'selectBy'; delta: number}
+	| {type: 'edit'}
+	| {type: 'cancelEdit'}
+	| {type: 'remove'}
+	| {type: 'move'; delta: -1 | 1}
+	| {type: 'setOption'; key: OptionKey; value: string}
+	| {type: 'goto'; step: Step}
+	| {type: 'next'}
+	| {type: 'back'}
+	| {type: 'saved'};
+
+export function initialState(hosts: readonly string[] = [], options: Partial<OptionFields> = {}): WizardState {
+	return {step: 'hosts', hosts: [...hosts], selected: hosts.length > 0 ? 0 : -1, input: '', options: {...DEFAULT_FIELDS, ...options}, dirty: false};
+}
+
+const clamp = (n: number, length: number): number => (length === 0 ? -1 : Math.max(0, Math.min(length - 1, n)));
+
+/** Entries of a pasted or typed list (comma, semicolon, space or newline separated); empty entries dropped. */
+export function splitPaste(text: string): string[] {
+	return splitHostList(text.replace(/\r\n?|\n/g, ',')).filter(e => e !== '');
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+	switch (action.type) {
+		case 'input':
+			return {...state, input: action.text};
+		case 'submit': {
+			const entries = splitPaste(state.input);
+			if (state.editing !== undefined) {
+				if (entries.length === 0) return {...state, input: '', editing: undefined} as WizardState;
+				const hosts = [...state.hosts];
+				hosts.splice(state.editing, 1, ...entries);
+				const {editing: _e, ...rest} = state;
+				return {...rest, hosts, input: '', selected: state.editing, dirty: true};
+			}
+			if (entries.length === 0) return state;
+			return {...state, hosts: [...state.hosts, ...entries], input: '', selected: state.hosts.length + entries.length - 1, dirty: true};
+		}
+		case 'paste': {
+			const entries = splitPaste(action.text);
+			if (entries.length === 0) return state;
+			// A single entry pasted without separators is just typing.
+			if (entries.length === 1 && !/[\s,;]/.test(action.text.trim())) return {...state, input: state.input + action.text.trim()};
+			return {...state, hosts: [...state.hosts, ...entries], selected: state.hosts.length + entries.length - 1, dirty: true};
+		}
+		case 'select':
+			return {...state, selected: clamp(action.index, state.hosts.length)};
+		case 'selectBy':
+			return {...state, selected: clamp(state.selected + action.delta, state.hosts.length)};
+		case 'edit':
+			if (state.selected < 0) return state;
+			return {...state, editing: state.selected, input: state.hosts[state.selected]!};
+		case 'cancelEdit': {
+			const {editing: _e, ...rest} = state;
+			return {...rest, input: ''};
+		}
+		case 'remove': {
+			if (state.selected < 0) return state;
+			const hosts = state.hosts.filter((_, i) => i !== state.selected);
+			const {editing: _e, ...rest} = state;
+			return {...rest, hosts, selected: clamp(state.selected, hosts.length), dirty: true};
+		}
+		case 'move': {
+			const from = state.selected;
+			const to = from + action.delta;
+			if (from < 0 || to < 0 || to >= state.hosts.length) return state;
+			const hosts = [...state.hosts];
+			[hosts[from], hosts[to]] = [hosts[to]!, hosts[from]!];
+			return {...state, hosts, selected: to, dirty: true};
+		}
+		case 'setOption':
+			if (state.options[action.key] === action.value) return state;
+			return {...state, options: {...state.options, [action.key]: action.value}, dirty: true};
+		case 'goto':
+			return {...state, step: action.step};
+		case 'next': {
+			const i = STEPS.indexOf(state.step);
+			if (!canLeave(state)) return state;
+			return {...state, step: STEPS[Math.min(STEPS.length - 1, i + 1)]!};
+		}
+		case 'back':
+			return {...state, step: STEPS[Math.max(0, STEPS.indexOf(state.step) - 1)]!};
+		case 'saved':
+			return {...state, dirty: false};
+	}
+}
+
+/** The option part as parseOptions reads it: numbers that look like numbers, console host/none. */
+export function optionInput(fields: OptionFields): Record<string, unknown> {
+	const num = (s: string): unknown => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+	const consoleHost = fields.consoleHost.trim();
+	return {
+		name: fields.name,
+		groups: num(fields.groups),
+		replicas: num(fields.replicas),
+		image: fields.image,
+		baseDir: fields.baseDir,
+		timezone: fields.timezone,
+		heap: {broker: fields.brokerHeap, namesrv: fields.namesrvHeap},
+		console: consoleHost === 'none' ? {enabled: false} : consoleHost === '' ? {} : {host: fields.consoleHost},
+	};
+}
+
+/** Problems per option field, keyed by field. */
+export function optionProblems(state: WizardState): Partial<Record<OptionKey, string>> {
+	const c = new Collector();
+	parseOptions(optionInput(state.options), c);
+	const out: Partial<Record<OptionKey, string>> = {};
+	for (const e of c.errors) {
+		const field = OPTION_FIELDS.find(f => f.path === e.path || e.path.startsWith(`${f.path}.`));
+		if (field && out[field.key] === undefined) out[field.key] = `${e.message} (${e.fix})`;
+	}
+	const host = state.options.consoleHost.trim();
+	if (out.consoleHost === undefined && host !== '' && host !== 'none') {
+		const names = parsedHosts(state).map(h => h.name);
+		if (!names.includes(state.options.consoleHost)) {
+			out.consoleHost = `"${state.options.consoleHost}" is not a host name in hosts (use one of: ${names.join(', ') || 'no hosts yet'}, or none)`;
+		}
+	}
+	return out;
+}
+
+/** Problem with one address as typed (for the input line), if any. */
+export function addressProblem(text: string, resolveSsh?: SshResolver): string | undefined {
+	const c = new Collector();
+	parseHost(text, 'host', c, resolveSsh);
+	return c.errors[0] && `${c.errors[0].message}`;
+}
+
+/** Per host row: its problem (bad address, duplicate), or undefined. */
+export function hostProblems(state: WizardState, resolveSsh?: SshResolver): Array<string | undefined> {
+	const problems: Array<string | undefined> = state.hosts.map(h => addressProblem(h, resolveSsh));
+	const parsed: Array<{spec: HostSpec; index: number}> = [];
+	state.hosts.forEach((h, index) => {
+		const spec = parseHost(h, 'host', new Collector(), resolveSsh);
+		if (spec && problems[index] === undefined) parsed.push({spec, index});
+	});
+	const c = new Collector();
+	checkHostDuplicates(parsed.map(p => p.spec), c);
+	for (const e of c.errors) {
+		const m = /^hosts\[(\d+)\]\.(\w+)$/.exec(e.path);
+		if (!m) continue;
+		const row = parsed[Number(m[1])]!;
+		const first = /duplicates hosts\[(\d+)\] \((.*)\)$/.exec(e.message);
+		const firstRow = first ? parsed[Number(first[1])]!.index : undefined;
+		if (problems[row.index] === undefined) problems[row.index] = first ? `duplicates host ${firstRow! + 1} (${first[2]})` : e.message;
+	}
+	return problems;
+}
+
+function parsedHosts(state: WizardState, resolveSsh?: SshResolver): HostSpec[] {
+	return state.hosts.map(h => parseHost(h, 'host', new Collector(), resolveSsh)).filter((h): h is HostSpec => h !== undefined);
+}
+
+/** Whole-list problem: fewer hosts than replicas (same words as the planner), or no hosts. */
+export function hostCountProblem(state: WizardState): string | undefined {
+	const replicas = Number(state.options.replicas);
+	const n = state.hosts.length;
+	if (n === 0) return 'no hosts yet: type an address and press Enter, or paste a list';
+	if (Number.isInteger(replicas) && replicas > n) {
+		return `${replicas} replicas per group need ${replicas} distinct hosts, but only ${n} ${n === 1 ? 'is' : 'are'} listed (add ${replicas - n} more host${replicas - n === 1 ? '' : 's'})`;
+	}
+	return undefined;
+}
+
+/** Can the operator leave the current step forward? */
+export function canLeave(state: WizardState): boolean {
+	if (state.step === 'hosts') return hostProblems(state).every(p => p === undefined) && hostCountProblem(state) === undefined;
+	if (state.step === 'cluster') return Object.keys(optionProblems(state)).length === 0 && hostCountProblem(state) === undefined;
+	return false;
+}
+
+/** The cluster file the wizard describes. */
+export function toClusterFile(state: WizardState, resolveSsh?: SshResolver): Result<ClusterFile> {
+	const c = new Collector();
+	const options = parseOptions(optionInput(state.options), c);
+	const hosts = state.hosts.map((h, i) => parseHost(h, `hosts[${i}]`, c, resolveSsh)).filter((h): h is HostSpec => h !== undefined);
+	checkHostDuplicates(hosts, c);
+	if (state.hosts.length === 0) c.add('hosts', 'lists no host', 'add at least three hosts');
+	if (c.errors.length > 0) return {ok: false, errors: c.errors};
+	return {ok: true, value: {version: CLUSTER_FILE_VERSION, ...options, hosts, placement: {}}};
+}
+
+export interface Review {
+	cluster: ClusterFile;
+	plan: Plan;
+	files: RenderedFile[];
+	findings: Finding[];
+	tree: TreeEntry[];
+}
+
+/** Everything the review step shows: plan, files per host, lint findings, the export tree. */
+export function review(state: WizardState, resolveSsh?: SshResolver): Result<Review, InventoryError> {
+	const cluster = toClusterFile(state, resolveSsh);
+	if (!cluster.ok) return cluster;
+	const planned = buildPlan(cluster.value);
+	if (!planned.ok) return {ok: false, errors: planned.errors};
+	const files = renderCluster(planned.plan);
+	return {
+		ok: true,
+		value: {cluster: cluster.value, plan: planned.plan, files, findings: lintRendered(files), tree: exportTree(cluster.value, planned.plan, files)},
+	};
+}
