@@ -2,7 +2,7 @@
 import {formatErrors} from '../inventory/errors.ts';
 import {packageVersion} from '../util/package-root.ts';
 import {parseArgs, type ParsedArgs} from './args.ts';
-import {clusterFromFlags, flagForPath, InputErrors} from './cluster-input.ts';
+import {clusterFromFlags, flagForPath, InputErrors, sshResolverFor} from './cluster-input.ts';
 import {FLAGS} from './flags.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
@@ -68,7 +68,7 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
 		if (args.given.size === 0 && process.stdin.isTTY && process.stdout.isTTY) {
 			const {runWizard} = await import('../ui/run.tsx');
-			return runWizard(io.env);
+			return runWizard(io.env, sshResolverFor(args.flags, io));
 		}
 		io.stderr(helpText(packageVersion()));
 		return EXIT.usage;

@@ -1,12 +1,15 @@
 /** Opens the wizard on the real terminal; resolves to the exit code when it closes. */
 import {render} from 'ink';
 import {writeTreeAtomically} from '../export/write-tree.ts';
+import type {SshResolver} from '../inventory/parse.ts';
 import {App} from './App.tsx';
 
-export async function runWizard(env: NodeJS.ProcessEnv): Promise<number> {
+/** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
+export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
 	const instance = render(
 		<App
 			env={env}
+			{...(resolveSsh ? {resolveSsh} : {})}
 			rows={process.stdout.rows || 24}
 			columns={process.stdout.columns || 80}
 			exportTo={(dir, tree) => writeTreeAtomically(dir, tree, {force: false})}

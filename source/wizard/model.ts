@@ -125,8 +125,12 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		case 'paste': {
 			const entries = splitPaste(action.text);
 			if (entries.length === 0) return state;
-			// A single entry pasted without separators is just typing.
-			if (entries.length === 1 && !/[\s,;]/.test(action.text.trim())) return {...state, input: state.input + action.text.trim()};
+			// A single entry without separators is typing; ending in a newline (typed fast, or a one-line paste with
+			// its Enter) it is typing and Enter.
+			if (entries.length === 1 && !/[\s,;]/.test(action.text.trim())) {
+				const typed = {...state, input: state.input + action.text.trim()};
+				return /[\r\n]$/.test(action.text) ? wizardReducer(typed, {type: 'submit'}) : typed;
+			}
 			return {...state, hosts: [...state.hosts, ...entries], selected: state.hosts.length + entries.length - 1, dirty: true};
 		}
 		case 'select':

@@ -247,3 +247,12 @@ test('review fails with the planner message when there are too few hosts', () =>
 	assert.ok(!r.ok);
 	assert.match(r.errors[0]!.message, /3 replicas per group need 3 distinct hosts, but only 2 are listed/);
 });
+
+test('one address arriving with its Enter in the same chunk is added (fast typing, one-line paste)', () => {
+	const s = wizardReducer(wizardReducer(initialState(), {type: 'input', text: '192.168.'}), {type: 'paste', text: '1.71\r'});
+	assert.deepEqual(s.hosts, ['192.168.1.71']);
+	assert.equal(s.input, '');
+	const typing = wizardReducer(initialState(), {type: 'paste', text: 'mq1'});
+	assert.deepEqual(typing.hosts, []);
+	assert.equal(typing.input, 'mq1');
+});
