@@ -24,7 +24,7 @@ function timeToScreen(args: string, ready: (screen: string) => boolean): number 
 	const tmux = (...a: string[]) => execFileSync('tmux', ['-S', socket, ...a], {encoding: 'utf8'});
 	try {
 		const start = performance.now();
-		tmux('new-session', '-d', '-x', '80', '-y', '24', 'sh', '-c', `cd ${ROOT} && PATH=${PATH} HOME=${dir} node dist/cli.js ${args}; sleep 30`);
+		tmux('new-session', '-d', '-x', '80', '-y', '24', 'sh', '-c', `cd ${ROOT} && PATH=${PATH} HOME=${dir} CI=false CONTINUOUS_INTEGRATION=false node dist/cli.js ${args}; sleep 30`);
 		for (;;) {
 			if (ready(tmux('capture-pane', '-p'))) return performance.now() - start;
 			if (performance.now() - start > 20_000) throw new Error(`no frame for "${args}" within 20 s`);

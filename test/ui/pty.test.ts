@@ -1,4 +1,7 @@
-/** The built CLI in a real pseudo-terminal (tmux): the wizard's first frame appears, and `q` exits cleanly. */
+/**
+ * The built CLI in a real pseudo-terminal (tmux): the wizard's first frame appears, and `q` exits cleanly.
+ * CI=false: under CI=true (our CI sets it) Ink renders only the last frame, as it should in a CI log.
+ */
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -17,7 +20,7 @@ test('rmq-tui in a pty: first frame at 80×24, Tab then q exits with code 0', as
 	const socket = join(dir, 'tmux.sock');
 	const exitFile = join(dir, 'exit');
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], {encoding: 'utf8'});
-	const command = `cd ${ROOT} && PATH=${join(ROOT, 'node_modules/.bin')}:$PATH HOME=${dir} node dist/cli.js; echo $? > ${exitFile}`;
+	const command = `cd ${ROOT} && PATH=${join(ROOT, 'node_modules/.bin')}:$PATH HOME=${dir} CI=false CONTINUOUS_INTEGRATION=false node dist/cli.js; echo $? > ${exitFile}`;
 	try {
 		const started = Date.now();
 		tmux('new-session', '-d', '-x', '80', '-y', '24', 'sh', '-c', command);
