@@ -6,13 +6,15 @@ import {Box, Text, useApp, useInput, usePaste} from 'ink';
 import {useMemo, useReducer, useState} from 'react';
 import type {TreeEntry} from '../export/tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
-import {canLeave, initialState, OPTION_FIELDS, review, wizardReducer, type WizardState} from '../wizard/model.ts';
+import type {OpenedStore, SavedCluster} from '../store/clusters.ts';
+import {canLeave, initialState, OPTION_FIELDS, review, stateFromCluster, wizardReducer, type WizardState} from '../wizard/model.ts';
 import {ClusterScreen} from './ClusterScreen.tsx';
 import {Footer} from './Footer.tsx';
 import {HelpOverlay} from './HelpOverlay.tsx';
 import {HostsScreen} from './HostsScreen.tsx';
 import {keyName, lookup, TEXT_MODES, type ActionId, type Mode} from './keys.ts';
 import {PREVIEW_LINES, ReviewScreen} from './ReviewScreen.tsx';
+import {StartScreen, type StartView} from './StartScreen.tsx';
 import {ThemeContext, themeFor} from './theme.ts';
 
 export interface AppProps {
@@ -24,13 +26,27 @@ export interface AppProps {
 	/** Terminal size (default 80×24). */
 	rows?: number;
 	columns?: number;
+	/** Saved clusters. With one (and no `initial`), the wizard opens on the start screen when it has entries or cannot be read. */
+	store?: OpenedStore;
 }
 
 type Flash = {level: 'info' | 'error'; text: string};
 
-export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns = 80}: AppProps) {
+const errorText = (error: unknown) => `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`;
+
+export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns = 80, store}: AppProps) {
 	const {exit} = useApp();
-	const [state, dispatch] = useReducer(wizardReducer, initial ?? initialState());
+	const [opened, setOpened] = useState<OpenedStore | undefined>(store);
+	const listSaved = (o: OpenedStore | undefined): SavedCluster[] => (o?.ok ? o.store.list() : []);
+	const [saved, setSaved] = useState<SavedCluster[]>(() => listSaved(store));
+	const [pick, setPick] = useState(0);
+	const [confirmDelete, setConfirmDelete] = useState(false);
+	const [saveDraft, setSaveDraft] = useState<string | undefined>(undefined);
+	const [title, setTitle] = useState<string | undefined>(undefined);
+	const [state, dispatch] = useReducer(
+		wizardReducer,
+		initial ?? (store && (!store.ok || saved.length > 0) ? {...initialState(), step: 'start'} : initialState()),
+	);
 	const [hostFocus, setHostFocus] = useState<'input' | 'table'>('input');
 	const [field, setField] = useState(0);
 	const [draft, setDraft] = useState<string | undefined>(undefined);
@@ -44,9 +60,10 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 	const reviewed = useMemo(() => (state.step === 'review' ? review(state, resolveSsh) : undefined), [state, resolveSsh]);
 
 	const mode: Mode =
-		state.step === 'hosts' ? (hostFocus === 'input' ? 'hosts.input' : 'hosts.table')
+		state.step === 'start' ? (opened && !opened.ok ? 'start.broken' : confirmDelete ? 'start.delete' : 'start')
+		: state.step === 'hosts' ? (hostFocus === 'input' ? 'hosts.input' : 'hosts.table')
 			: state.step === 'cluster' ? (draft !== undefined ? 'cluster.edit' : 'cluster')
-				: exportDraft !== undefined ? 'review.export' : 'review';
+				: saveDraft !== undefined ? 'review.save' : exportDraft !== undefined ? 'review.export' : 'review';
 
 	const next = () => {
 		if (canLeave(state)) {
@@ -65,7 +82,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 				dispatch({type: 'saved'});
 				setFlash({level: 'info', text: `✓ exported ${reviewed.value.files.length} files to ${written}`});
 			},
-			(error: unknown) => setFlash({level: 'error', text: `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`}),
+			(error: unknown) => setFlash({level: 'error', text: errorText(error)}),
 		);
 	};
 
@@ -76,7 +93,8 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 		focusInput: () => setHostFocus('input'),
 		clearInput: () => dispatch(state.editing !== undefined ? {type: 'cancelEdit'} : {type: 'input', text: ''}),
 		up: () => {
-			if (state.step === 'hosts') dispatch({type: 'selectBy', delta: -1});
+			if (state.step === 'start') setPick(p => Math.max(0, p - 1));
+			else if (state.step === 'hosts') dispatch({type: 'selectBy', delta: -1});
 			else if (state.step === 'cluster') setField(f => Math.max(0, f - 1));
 			else {
 				setFile(f => Math.max(0, f - 1));
@@ -84,7 +102,8 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 			}
 		},
 		down: () => {
-			if (state.step === 'hosts') dispatch({type: 'selectBy', delta: 1});
+			if (state.step === 'start') setPick(p => Math.max(0, Math.min(saved.length - 1, p + 1)));
+			else if (state.step === 'hosts') dispatch({type: 'selectBy', delta: 1});
 			else if (state.step === 'cluster') setField(f => Math.min(OPTION_FIELDS.length - 1, f + 1));
 			else {
 				setFile(f => Math.min(files.length - 1, f + 1));
@@ -126,6 +145,82 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 			runExport(dir);
 		},
 		cancelExport: () => setExportDraft(undefined),
+		open: () => {
+			const entry = saved[pick];
+			if (!entry || !opened?.ok) return;
+			const loaded = opened.store.load(entry.name);
+			if (!loaded.ok) {
+				const e = loaded.errors[0]!;
+				setFlash({level: 'error', text: `✗ ${e.path}: ${e.message} (${e.fix})`});
+				return;
+			}
+			dispatch({type: 'open', state: stateFromCluster(loaded.value)});
+			setTitle(entry.name);
+			setHostFocus('input');
+			setFlash({level: 'info', text: `opened saved cluster "${entry.name}"`});
+		},
+		newCluster: () => {
+			dispatch({type: 'open', state: initialState()});
+			setTitle(undefined);
+			setFlash(undefined);
+		},
+		deleteSaved: () => {
+			if (saved[pick]) setConfirmDelete(true);
+		},
+		confirmDelete: () => {
+			const entry = saved[pick];
+			setConfirmDelete(false);
+			if (!entry || !opened?.ok) return;
+			try {
+				opened.store.remove(entry.name);
+				const left = listSaved(opened);
+				setSaved(left);
+				setPick(p => Math.max(0, Math.min(left.length - 1, p)));
+				setFlash({level: 'info', text: `deleted saved cluster "${entry.name}"`});
+			} catch (error) {
+				setFlash({level: 'error', text: errorText(error)});
+			}
+		},
+		cancelDelete: () => setConfirmDelete(false),
+		moveAside: () => {
+			if (!opened || opened.ok) return;
+			try {
+				const {store: fresh, movedTo} = opened.moveAside();
+				const now: OpenedStore = {ok: true, store: fresh};
+				setOpened(now);
+				setSaved(listSaved(now));
+				setPick(0);
+				setFlash({level: 'info', text: `moved the unreadable file to ${movedTo}; no saved clusters yet`});
+			} catch (error) {
+				setFlash({level: 'error', text: errorText(error)});
+			}
+		},
+		save: () => {
+			if (!opened?.ok) {
+				setFlash({level: 'error', text: opened ? '✗ saving is off: the saved-clusters file cannot be read (restart and press m to move it aside)' : '✗ saving is off: no saved-clusters store'});
+				return;
+			}
+			setSaveDraft(title ?? state.options.name);
+		},
+		writeSave: () => {
+			const name = (saveDraft ?? '').trim();
+			if (name === '') {
+				setFlash({level: 'error', text: '✗ type a name to save under'});
+				return;
+			}
+			if (!reviewed?.ok || !opened?.ok) return;
+			try {
+				opened.store.save(name, reviewed.value.cluster);
+				setSaveDraft(undefined);
+				dispatch({type: 'saved'});
+				setTitle(name);
+				setSaved(listSaved(opened));
+				setFlash({level: 'info', text: `✓ saved "${name}" to ${opened.store.path}`});
+			} catch (error) {
+				setFlash({level: 'error', text: errorText(error)});
+			}
+		},
+		cancelSave: () => setSaveDraft(undefined),
 		help: () => setHelp(true),
 		quit: () => (state.dirty ? setConfirmQuit(true) : exit()),
 	};
@@ -136,11 +231,13 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 			else dispatch({type: 'input', text: state.input + text});
 		} else if (mode === 'cluster.edit') setDraft(d => (d ?? '') + text);
 		else if (mode === 'review.export') setExportDraft(d => (d ?? '') + text);
+		else if (mode === 'review.save') setSaveDraft(d => (d ?? '') + text);
 	};
 	const backspace = () => {
 		if (mode === 'hosts.input') dispatch({type: 'input', text: state.input.slice(0, -1)});
 		else if (mode === 'cluster.edit') setDraft(d => (d ?? '').slice(0, -1));
 		else if (mode === 'review.export') setExportDraft(d => (d ?? '').slice(0, -1));
+		else if (mode === 'review.save') setSaveDraft(d => (d ?? '').slice(0, -1));
 	};
 
 	useInput((input, key) => {
@@ -171,7 +268,9 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 		else typeText(text.replace(/\s+/g, ''));
 	});
 
+	const startView: StartView = opened && !opened.ok ? {ok: false, message: opened.message, fix: opened.fix} : {ok: true, saved, path: opened?.ok ? opened.store.path : ''};
 	const body = help ? <HelpOverlay mode={mode} />
+		: state.step === 'start' ? <StartScreen view={startView} selected={pick} confirmDelete={confirmDelete} rows={rows - 10} />
 		: state.step === 'hosts' ? <HostsScreen state={state} focus={hostFocus} rows={rows - 12} resolveSsh={resolveSsh} />
 			: state.step === 'cluster' ? <ClusterScreen state={state} field={field} draft={draft} />
 				: reviewed?.ok ? <ReviewScreen review={reviewed.value} file={file} scroll={scroll} exportDraft={exportDraft} />
@@ -180,8 +279,11 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 	return (
 		<ThemeContext value={theme}>
 			<Box flexDirection="column" height={Math.max(12, rows - 1)} width={columns}>
-				<Text bold wrap="truncate">rmq-tui · new cluster{state.dirty ? ' · unsaved' : ''}</Text>
+				<Text bold wrap="truncate">rmq-tui · {state.step === 'start' ? 'saved clusters' : title ?? 'new cluster'}{state.dirty ? ' · unsaved' : ''}</Text>
 				<Box flexDirection="column" flexGrow={1}>{body}</Box>
+				{saveDraft !== undefined ? (
+					<Box><Text bold>save as&gt; </Text><Text>{saveDraft}</Text><Text inverse> </Text></Box>
+				) : null}
 				{confirmQuit ? (
 					<Text wrap="truncate" bold>Quit without exporting? {state.hosts.length} host(s) and the options are unsaved. y quit · n stay</Text>
 				) : null}

@@ -5,14 +5,16 @@
 import type {Key} from 'ink';
 
 /** Where the keyboard is. Text modes take printable keys as text; only their own bindings apply. */
-export type Mode = 'hosts.input' | 'hosts.table' | 'cluster' | 'cluster.edit' | 'review' | 'review.export';
-export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'cluster.edit', 'review.export']);
+export type Mode = 'start' | 'start.delete' | 'start.broken' | 'hosts.input' | 'hosts.table' | 'cluster' | 'cluster.edit' | 'review' | 'review.export' | 'review.save';
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'cluster.edit', 'review.export', 'review.save']);
 
 export type ActionId =
 	| 'submit' | 'focusTable' | 'focusInput' | 'clearInput'
 	| 'up' | 'down' | 'edit' | 'remove' | 'moveDown' | 'moveUp' | 'next' | 'back'
 	| 'editField' | 'saveField' | 'cancelField'
 	| 'pageUp' | 'pageDown' | 'export' | 'deploy' | 'writeExport' | 'cancelExport'
+	| 'open' | 'newCluster' | 'deleteSaved' | 'confirmDelete' | 'cancelDelete' | 'moveAside'
+	| 'save' | 'writeSave' | 'cancelSave'
 	| 'help' | 'quit';
 
 export interface Binding {
@@ -34,6 +36,21 @@ const GLOBAL: readonly Binding[] = [
 const CTRL_C: Binding = {keys: ['ctrl+c'], display: 'Ctrl-C', label: 'quit', action: 'quit'};
 
 export const BINDINGS: Record<Mode, readonly Binding[]> = {
+	start: [
+		{keys: ['up', 'k'], display: '↑↓', label: 'select', action: 'up'},
+		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
+		{keys: ['enter'], display: 'Enter', label: 'open', action: 'open'},
+		{keys: ['n'], display: 'n', label: 'new cluster', action: 'newCluster'},
+		{keys: ['d'], display: 'd', label: 'delete', action: 'deleteSaved'},
+	],
+	'start.delete': [
+		{keys: ['y'], display: 'y', label: 'delete', action: 'confirmDelete'},
+		{keys: ['n', 'esc'], display: 'n/Esc', label: 'keep', action: 'cancelDelete'},
+	],
+	'start.broken': [
+		{keys: ['m'], display: 'm', label: 'move aside, start empty', action: 'moveAside'},
+		{keys: ['n'], display: 'n', label: 'new cluster (no saving)', action: 'newCluster'},
+	],
 	'hosts.input': [
 		{keys: ['enter'], display: 'Enter', label: 'add (empty: next)', action: 'submit'},
 		{keys: ['tab', 'down'], display: 'Tab/↓', label: 'table', action: 'focusTable'},
@@ -63,8 +80,9 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 	review: [
 		{keys: ['up', 'k'], display: '↑↓', label: 'file', action: 'up'},
 		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
-		{keys: ['pageup', 'b'], display: 'PgUp/Dn', label: 'page', action: 'pageUp'},
-		{keys: ['pagedown', 'space'], display: '', label: '', action: 'pageDown'},
+		{keys: ['pageup', 'b'], display: '', label: 'page up', action: 'pageUp'},
+		{keys: ['pagedown', 'space'], display: '', label: 'page down', action: 'pageDown'},
+		{keys: ['s'], display: 's', label: 'save', action: 'save'},
 		{keys: ['x'], display: 'x', label: 'export', action: 'export'},
 		{keys: ['D'], display: 'D', label: 'deploy', action: 'deploy', disabled: 'deploy arrives with the deploy issue'},
 		{keys: ['esc'], display: 'Esc', label: 'back', action: 'back'},
@@ -72,6 +90,10 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 	'review.export': [
 		{keys: ['enter'], display: 'Enter', label: 'write', action: 'writeExport'},
 		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelExport'},
+	],
+	'review.save': [
+		{keys: ['enter'], display: 'Enter', label: 'save', action: 'writeSave'},
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelSave'},
 	],
 };
 
@@ -111,12 +133,16 @@ export function hints(mode: Mode): string {
 }
 
 const MODE_TITLES: Record<Mode, string> = {
+	start: 'Start — saved clusters',
+	'start.delete': 'Start — delete a saved cluster?',
+	'start.broken': 'Start — the saved-clusters file cannot be read',
 	'hosts.input': 'Hosts — address line',
 	'hosts.table': 'Hosts — table',
 	cluster: 'Cluster options',
 	'cluster.edit': 'Cluster options — editing a field',
 	review: 'Review',
 	'review.export': 'Review — export directory prompt',
+	'review.save': 'Review — save name prompt',
 };
 
 /** What each action does, in words (the footer's labels are terser). */
@@ -142,6 +168,15 @@ const ACTION_TEXT: Record<ActionId, string> = {
 	deploy: 'deploy',
 	writeExport: 'write the export',
 	cancelExport: 'cancel the export',
+	open: 'open the selected saved cluster in the wizard',
+	newCluster: 'start a new cluster',
+	deleteSaved: 'delete the selected saved cluster (asks y/n)',
+	confirmDelete: 'yes, delete it',
+	cancelDelete: 'no, keep it',
+	moveAside: 'move the unreadable file aside (<file>.corrupt-<time>) and start with no saved clusters',
+	save: 'save the cluster under a name (reopen it from the start screen)',
+	writeSave: 'save under the typed name',
+	cancelSave: 'cancel saving',
 	help: 'show the keys of this screen',
 	quit: 'quit (asks first when nothing was exported)',
 };

@@ -2,6 +2,7 @@
 import {render} from 'ink';
 import {writeTreeAtomically} from '../export/write-tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
+import {ClusterStore} from '../store/clusters.ts';
 import {App} from './App.tsx';
 
 /** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
@@ -9,6 +10,7 @@ export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver
 	const instance = render(
 		<App
 			env={env}
+			store={ClusterStore.open()}
 			{...(resolveSsh ? {resolveSsh} : {})}
 			rows={process.stdout.rows || 24}
 			columns={process.stdout.columns || 80}

@@ -13,7 +13,8 @@ import {renderCluster, type RenderedFile} from '../render/render.ts';
 import {lintRendered, type Finding} from '../lint/index.ts';
 import {exportTree, type TreeEntry} from '../export/tree.ts';
 
-export type Step = 'hosts' | 'cluster' | 'review';
+/** 'start' (saved clusters) comes before the steps proper and is not one of STEPS. */
+export type Step = 'start' | 'hosts' | 'cluster' | 'review';
 export const STEPS: readonly Step[] = ['hosts', 'cluster', 'review'];
 
 /** Cluster option fields, as text the operator edits. */
@@ -77,6 +78,9 @@ export interface WizardState {
 	options: OptionFields;
 	/** Changes since the last save/export. */
 	dirty: boolean;
+	/** The cluster file this state was opened from: what the wizard does not show (ports, placement, host
+	 * names/ips/identities, broker properties…) is carried over from it unchanged, never dropped. */
+	base?: ClusterFile;
 }
 
 export type WizardAction =
@@ -93,7 +97,8 @@ export type WizardAction =
 	| {type: 'goto'; step: Step}
 	| {type: 'next'}
 	| {type: 'back'}
-	| {type: 'saved'};
+	| {type: 'saved'}
+	| {type: 'open'; state: WizardState};
 
 export function initialState(hosts: readonly string[] = [], options: Partial<OptionFields> = {}): WizardState {
 	return {step: 'hosts', hosts: [...hosts], selected: hosts.length > 0 ? 0 : -1, input: '', options: {...DEFAULT_FIELDS, ...options}, dirty: false};
@@ -172,7 +177,30 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {...state, step: STEPS[Math.max(0, STEPS.indexOf(state.step) - 1)]!};
 		case 'saved':
 			return {...state, dirty: false};
+		case 'open':
+			return action.state;
 	}
+}
+
+/** A host's ssh target as the shorthand the hosts step takes: `user@host:port` (IPv6 bracketed). */
+export function sshShorthand(h: HostSpec): string {
+	const host = h.ssh.host.includes(':') ? `[${h.ssh.host}]` : h.ssh.host;
+	return `${h.ssh.user !== undefined ? `${h.ssh.user}@` : ''}${host}${h.ssh.port !== undefined ? `:${h.ssh.port}` : ''}`;
+}
+
+/** The wizard state of a saved cluster file: hosts as their ssh shorthand, options as text (at the hosts step). */
+export function stateFromCluster(cluster: ClusterFile): WizardState {
+	return {...initialState(cluster.hosts.map(sshShorthand), {
+		name: cluster.name,
+		groups: String(cluster.groups),
+		replicas: String(cluster.replicas),
+		image: cluster.image,
+		baseDir: cluster.baseDir,
+		brokerHeap: cluster.heap.broker,
+		namesrvHeap: cluster.heap.namesrv,
+		consoleHost: !cluster.console.enabled ? 'none' : cluster.console.host ?? '',
+		timezone: cluster.timezone,
+	}), base: cluster};
 }
 
 /** The option part as parseOptions reads it: numbers that look like numbers, console host/none. */
@@ -264,11 +292,24 @@ export function canLeave(state: WizardState): boolean {
 export function toClusterFile(state: WizardState, resolveSsh?: SshResolver): Result<ClusterFile> {
 	const c = new Collector();
 	const options = parseOptions(optionInput(state.options), c);
-	const hosts = state.hosts.map((h, i) => parseHost(h, `hosts[${i}]`, c, resolveSsh)).filter((h): h is HostSpec => h !== undefined);
+	const base = state.base;
+	const opened = new Map(base?.hosts.map(h => [sshShorthand(h), h]));
+	const hosts = state.hosts
+		.map((h, i) => opened.get(h) ?? parseHost(h, `hosts[${i}]`, c, resolveSsh))
+		.filter((h): h is HostSpec => h !== undefined);
 	checkHostDuplicates(hosts, c);
 	if (state.hosts.length === 0) c.add('hosts', 'lists no host', 'add at least three hosts');
 	if (c.errors.length > 0) return {ok: false, errors: c.errors};
-	return {ok: true, value: {version: CLUSTER_FILE_VERSION, ...options, hosts, placement: {}}};
+	if (!base) return {ok: true, value: {version: CLUSTER_FILE_VERSION, ...options, hosts, placement: {}}};
+	const kept = {
+		groupPrefix: base.groupPrefix,
+		network: base.network,
+		ports: base.ports,
+		brokerProperties: base.brokerProperties,
+		...(base.namesrvHosts ? {namesrvHosts: base.namesrvHosts} : {}),
+		console: {...options.console, image: base.console.image, port: base.console.port, public: base.console.public},
+	};
+	return {ok: true, value: {version: CLUSTER_FILE_VERSION, ...options, ...kept, hosts, placement: base.placement}};
 }
 
 export interface Review {

@@ -5,7 +5,7 @@ import {clusterFromHosts} from '../../source/inventory/from-flags.ts';
 import {DEFAULT_OPTIONS} from '../../source/inventory/schema.ts';
 import {
 	addressProblem, canLeave, DEFAULT_FIELDS, hostCountProblem, hostProblems, initialState, optionInput, optionProblems,
-	review, splitPaste, toClusterFile, wizardReducer, type WizardAction, type WizardState,
+	review, splitPaste, stateFromCluster, toClusterFile, wizardReducer, type WizardAction, type WizardState,
 } from '../../source/wizard/model.ts';
 
 const SEED = ['192.168.1.71', '192.168.1.76', '192.168.1.77'];
@@ -255,4 +255,19 @@ test('one address arriving with its Enter in the same chunk is added (fast typin
 	const typing = wizardReducer(initialState(), {type: 'paste', text: 'mq1'});
 	assert.deepEqual(typing.hosts, []);
 	assert.equal(typing.input, 'mq1');
+});
+
+test('a cluster opened from a file keeps what the wizard does not show (ports, placement, host details, properties)', () => {
+	const original = clusterFromHosts([{ssh: {host: 'mq1', user: 'admin', identity: '~/.ssh/id_mq'}, ip: '10.0.0.1', name: 'mq1', cpus: 8}, '10.0.0.2', '10.0.0.3'], {
+		ports: {listen: 30911, dledger: 40911},
+		groupPrefix: 'Orders',
+		brokerProperties: {maxMessageSize: '8388608'},
+		console: {port: 8081, public: true},
+	});
+	const planned = buildPlan(original);
+	assert.ok(planned.ok);
+	const pinned = {...original, placement: planned.plan.placement};
+	const back = toClusterFile(stateFromCluster(pinned));
+	assert.ok(back.ok);
+	assert.deepEqual(back.value, pinned);
 });
