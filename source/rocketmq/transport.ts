@@ -92,3 +92,12 @@ function describeConnectError(error: NodeJS.ErrnoException, shown: string): Erro
 			return new Error(`connect to ${shown} failed: ${error.message}`, {cause: error});
 	}
 }
+
+/**
+ * Dial every endpoint somewhere else: the simulated cluster advertises its planned addresses (192.168.1.71:10911)
+ * and listens on loopback; this factory takes the client there. Errors name the planned endpoint.
+ */
+export function mappedTcp(map: (endpoint: Endpoint) => Endpoint, options: {connectTimeoutMs?: number} = {}): SocketFactory {
+	const dial = directTcp(options);
+	return (endpoint, signal) => dial(map(endpoint), signal);
+}

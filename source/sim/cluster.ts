@@ -62,6 +62,12 @@ export interface SimOptions {
 	timings?: Partial<SimTimings>;
 	/** Append log files under this directory (`<dir>/<group>-<selfId>/broker.log`, `<dir>/namesrv-<port>/namesrv.log`). */
 	logDir?: string;
+	/**
+	 * Where a process's (ip, port) is really bound: processes keep advertising their planned addresses (name
+	 * servers list those, as real brokers advertise brokerIP1) while listening somewhere this machine has, e.g.
+	 * 192.168.1.71:10911 → 127.0.0.11:10911. Clients dial through the same mapping. Default: as planned.
+	 */
+	bind?: (endpoint: {host: string; port: number}) => {host: string; port: number};
 }
 
 export interface SimState {
@@ -75,6 +81,7 @@ export class SimCluster {
 	readonly random: Random;
 	readonly timings: SimTimings;
 	readonly logDir: string | undefined;
+	readonly bind: (endpoint: {host: string; port: number}) => {host: string; port: number};
 	readonly namesrvs: NamesrvProcess[];
 	readonly brokers: BrokerProcess[];
 	readonly groups: DLedgerGroup[];
@@ -88,6 +95,7 @@ export class SimCluster {
 		this.random = options.random;
 		this.timings = {...SIM_TIMINGS, ...options.timings};
 		this.logDir = options.logDir;
+		this.bind = options.bind ?? (endpoint => endpoint);
 		this.namesrvs = topology.namesrvs.map(n => new NamesrvProcess(this, n.ip, n.port, n.host));
 		this.groups = [];
 		this.brokers = [];

@@ -43,7 +43,7 @@ export abstract class SimProcess {
 	}
 
 	async openPorts(): Promise<void> {
-		this.servers ??= new ProcessServers(this.endpoints());
+		this.servers ??= new ProcessServers(this.endpoints().map(e => ({...e, ...this.cluster.bind(e)})));
 		await this.servers.listen();
 		if (this.status === 'paused') this.servers.pause();
 	}

@@ -1,0 +1,71 @@
+/**
+ * The per-host preparation of a deploy, each step reported: dirs, files, network, images. Safe to repeat: what is
+ * already right is left alone. The first failing step stops this host only; the error names the step.
+ */
+import type {HostChanges} from './changes.ts';
+import type {DeployListener, HostStep} from './events.ts';
+import type {Host} from './host.ts';
+
+export class HostStepError extends Error {
+	constructor(
+		readonly host: string,
+		readonly step: HostStep,
+		override readonly cause: unknown,
+	) {
+		super(`${host}, step ${step}: ${cause instanceof Error ? cause.message : String(cause)}`);
+		this.name = 'HostStepError';
+	}
+}
+
+/** Runs one named step of one host, reporting running → ok/failed; rethrows as a HostStepError. */
+export async function hostStep<T>(host: string, step: HostStep, emit: DeployListener, run: () => Promise<{value: T; detail?: string}>): Promise<T> {
+	emit({type: 'host', host, step, state: 'running'});
+	try {
+		const {value, detail} = await run();
+		emit({type: 'host', host, step, state: 'ok', ...(detail ? {detail} : {})});
+		return value;
+	} catch (error) {
+		emit({type: 'host', host, step, state: 'failed', detail: error instanceof Error ? error.message : String(error)});
+		throw error instanceof HostStepError ? error : new HostStepError(host, step, error);
+	}
+}
+
+export interface PrepareOptions {
+	imageArchive?: string;
+}
+
+export async function prepareHost(host: Host, changes: HostChanges, emit: DeployListener, options: PrepareOptions): Promise<void> {
+	const name = host.name;
+	await hostStep(name, 'dirs', emit, async () => {
+		await host.makeDirs(changes.dirs);
+		return {value: undefined, detail: `${changes.dirs.length} dirs`};
+	});
+	await hostStep(name, 'files', emit, async () => {
+		let written = 0;
+		for (const f of changes.files) {
+			if (f.kind === 'unchanged') continue;
+			await host.writeFile(f.file.path, f.file.content, {mode: 0o644, ...(f.kind === 'update' ? {backupTo: f.backupPath} : {})});
+			written++;
+		}
+		return {value: undefined, detail: `${written} written, ${changes.files.length - written} unchanged`};
+	});
+	await hostStep(name, 'network', emit, async () => {
+		if (!changes.createNetwork) return {value: undefined, detail: 'exists'};
+		const network = changes.containers[0]?.spec.network;
+		if (network) await host.ensureNetwork(network);
+		return {value: undefined, detail: `created ${network}`};
+	});
+	await hostStep(name, 'image', emit, async () => {
+		if (changes.missingImages.length === 0) return {value: undefined, detail: 'present'};
+		for (const image of changes.missingImages) {
+			if (await host.imageId(image)) continue; // an earlier archive carried it too
+			const progress = (p: {text: string; fraction?: number}) => emit({type: 'image', host: name, image, progress: p});
+			if (options.imageArchive) await host.loadImageArchive(options.imageArchive, progress);
+			else await host.pullImage(image, progress);
+			if (!(await host.imageId(image))) {
+				throw new Error(options.imageArchive ? `the image archive has no ${image}: add it (\`docker save ${image} … -o FILE\`)` : `pulling ${image} did not leave it on the host`);
+			}
+		}
+		return {value: undefined, detail: `${changes.missingImages.join(', ')} ${options.imageArchive ? 'loaded' : 'pulled'}`};
+	});
+}

@@ -1,0 +1,219 @@
+/**
+ * `deploy`: read every host, check it, decide what changes, then (unless a dry run) lock, prepare every host in
+ * parallel, roll the containers out in Raft-aware order, verify, write the audit log and unlock.
+ *
+ * Nothing changes anywhere before every host has been read and has passed preflight. A host failing during
+ * preparation leaves the others prepared and stops before any container changes; the next run finds the finished
+ * work already right and continues from there.
+ */
+import {createHash} from 'node:crypto';
+import type {Plan} from '../plan/types.ts';
+import type {ClusterSnapshot} from '../probe/types.ts';
+import type {RenderedFile} from '../render/render.ts';
+import {HostStepError, hostStep, prepareHost} from './apply-host.ts';
+import {runRollout} from './apply-containers.ts';
+import {computeChanges, type Changes, type HostState} from './changes.ts';
+import {dryRunText} from './dry-run.ts';
+import type {DeployFailure, DeployListener} from './events.ts';
+import type {Host, LockHolder} from './host.ts';
+import {blocking, preflightChecks, type Check} from './preflight.ts';
+import {factsRequest, readHostState} from './read-state.ts';
+import {groupsSettled, realSleep, waitUntil, type Sleep} from './waits.ts';
+
+export interface Operator {
+	user: string;
+	/** The machine rmq-tui runs on. */
+	from: string;
+	pid: number;
+}
+
+export interface DeployOptions {
+	dryRun?: boolean;
+	skipPreflight?: boolean;
+	imageArchive?: string;
+	adopt?: boolean;
+	breakLock?: boolean;
+	/** Per wait (containers answering, a group electing). */
+	timeoutMs?: number;
+	pollMs?: number;
+}
+
+export interface DeployRequest {
+	plan: Plan;
+	files: readonly RenderedFile[];
+	hosts: ReadonlyMap<string, Host>;
+	observe: () => Promise<ClusterSnapshot>;
+	operator: Operator;
+	emit: DeployListener;
+	options?: DeployOptions;
+	now?: () => number;
+	sleep?: Sleep;
+}
+
+export interface DeployResult {
+	ok: boolean;
+	/** What was (or, in a dry run, would be) changed. */
+	changes?: Changes;
+	dryRun?: string;
+	checks: Map<string, Check[]>;
+	failures: DeployFailure[];
+}
+
+export const lockPath = (plan: Plan): string => `${plan.options.baseDir}/.rmq-tui/deploy.lock`;
+export const auditPath = (plan: Plan): string => `${plan.options.baseDir}/.rmq-tui/audit.log`;
+
+/** One digest of everything rendered: the audit log names it, two deploys of one plan share it. */
+export function planDigest(files: readonly RenderedFile[]): string {
+	const hash = createHash('sha256');
+	for (const f of [...files].sort((a, b) => `${a.host}\0${a.path}`.localeCompare(`${b.host}\0${b.path}`))) hash.update(`${f.host}\0${f.path}\0${f.content}\0`);
+	return hash.digest('hex');
+}
+
+const failureOf = (error: unknown, fallback: DeployFailure['step']): DeployFailure =>
+	error instanceof HostStepError ? {host: error.host, step: error.step, message: error.message} : {step: fallback, message: (error as Error).message};
+
+async function settledAll<T>(names: readonly string[], run: (name: string) => Promise<T>): Promise<{values: Map<string, T>; failures: DeployFailure[]}> {
+	const results = await Promise.allSettled(names.map(run));
+	const values = new Map<string, T>();
+	const failures: DeployFailure[] = [];
+	results.forEach((r, i) => (r.status === 'fulfilled' ? values.set(names[i]!, r.value) : failures.push(failureOf(r.reason, 'connect'))));
+	return {values, failures};
+}
+
+async function leaders(observe: () => Promise<ClusterSnapshot>): Promise<(group: string) => string | undefined> {
+	try {
+		const snapshot = await observe();
+		return group => snapshot.groups.find(g => g.group === group)?.leader;
+	} catch {
+		return () => undefined;
+	}
+}
+
+async function preflight(req: DeployRequest, names: string[]): Promise<{checks: Map<string, Check[]>; failures: DeployFailure[]}> {
+	const {plan, emit} = req;
+	const {values, failures} = await settledAll(names, name =>
+		hostStep(name, 'preflight', emit, async () => {
+			const host = req.hosts.get(name)!;
+			const facts = await host.facts(factsRequest(plan, name, plan.options.image, req.now));
+			const hostPlan = plan.hosts.find(h => h.spec.name === name)!;
+			const checks = preflightChecks({plan, host: hostPlan, imageSource: req.options?.imageArchive ? 'archive' : 'pull', pullable: true}, facts);
+			emit({type: 'checks', host: name, checks});
+			const failed = blocking(checks);
+			if (failed.length > 0) throw new Error(failed.map(c => `${c.title}: ${c.detail} — fix: ${c.fix}`).join('\n'));
+			return {value: checks, detail: `${checks.filter(c => c.status === 'warn').length} warning(s)`};
+		}),
+	);
+	return {checks: values, failures: failures.map(f => ({...f, step: 'preflight'}))};
+}
+
+async function lockAll(req: DeployRequest, names: string[]): Promise<{locked: string[]; failures: DeployFailure[]}> {
+	const holder: LockHolder = {...req.operator, since: new Date((req.now ?? Date.now)()).toISOString(), operation: 'deploy'};
+	const {values, failures} = await settledAll(names, name =>
+		hostStep(name, 'lock', req.emit, async () => {
+			const host = req.hosts.get(name)!;
+			await host.makeDirs([{path: `${req.plan.options.baseDir}/.rmq-tui`}]);
+			if (req.options?.breakLock) await host.unlock(lockPath(req.plan));
+			const result = await host.lock(lockPath(req.plan), holder);
+			if (!result.acquired) {
+				const h = result.holder;
+				throw new Error(
+					`${lockPath(req.plan)} is held${h ? ` by ${h.user}@${h.from} (pid ${h.pid}, ${h.operation}) since ${h.since}` : ''}: another deploy of this cluster may be running. If it is not (a crashed run), break the lock with --break-lock.`,
+				);
+			}
+			return {value: name};
+		}),
+	);
+	return {locked: [...values.keys()], failures};
+}
+
+function auditLine(req: DeployRequest, changes: Changes, host: string, failures: readonly DeployFailure[]): string {
+	const mine = changes.hosts.find(h => h.host === host)!;
+	return `${JSON.stringify({
+		at: new Date((req.now ?? Date.now)()).toISOString(),
+		user: req.operator.user,
+		from: req.operator.from,
+		cluster: req.plan.options.name,
+		operation: 'deploy',
+		planDigest: planDigest(req.files),
+		files: mine.files.filter(f => f.kind !== 'unchanged').map(f => `${f.kind} ${f.file.path}`),
+		containers: mine.containers.filter(c => c.kind !== 'keep').map(c => `${c.kind} ${c.spec.name}`),
+		result: failures.length === 0 ? 'ok' : failures.map(f => f.message).join(' | '),
+	})}\n`;
+}
+
+export async function deploy(req: DeployRequest): Promise<DeployResult> {
+	const {plan, files, emit} = req;
+	const options = req.options ?? {};
+	const now = req.now ?? Date.now;
+	const sleep = req.sleep ?? realSleep;
+	const names = plan.hosts.map(h => h.spec.name);
+
+	const read = await settledAll(names, name => hostStep(name, 'connect', emit, async () => ({value: await readHostState(req.hosts.get(name)!, files)})));
+	if (read.failures.length > 0) return {ok: false, checks: new Map(), failures: read.failures};
+	let checks = new Map<string, Check[]>();
+	if (!options.skipPreflight) {
+		const pf = await preflight(req, names);
+		checks = pf.checks;
+		if (pf.failures.length > 0) return {ok: false, checks, failures: pf.failures};
+	} else emit({type: 'note', level: 'warn', text: 'preflight skipped (--skip-preflight)'});
+
+	const at = new Date(now());
+	const changes = computeChanges(plan, files, read.values, await leaders(req.observe), at);
+	if (options.dryRun) return {ok: true, changes, dryRun: dryRunText(changes), checks, failures: []};
+
+	const lock = await lockAll(req, names);
+	const failures: DeployFailure[] = [...lock.failures];
+	let done = changes;
+	try {
+		if (failures.length > 0) return {ok: false, changes, checks, failures};
+		const prep = await settledAll(names, name => prepareHost(req.hosts.get(name)!, changes.hosts.find(h => h.host === name)!, emit, options));
+		failures.push(...prep.failures);
+		if (failures.length > 0) {
+			emit({type: 'note', level: 'warn', text: `containers not changed: ${failures.map(f => f.host).join(', ')} failed; the other hosts are prepared. Fix it and run deploy again: it continues from there.`});
+			return {ok: false, changes, checks, failures};
+		}
+		// Images may be new now: decide the containers on what the hosts hold after preparation.
+		const after = await settledAll(names, async name => readHostState(req.hosts.get(name)!, files));
+		if (after.failures.length > 0) return {ok: false, changes, checks, failures: [...failures, ...after.failures]};
+		const final = computeChanges(plan, files, after.values as Map<string, HostState>, await leaders(req.observe), at);
+		done = mergeChanges(changes, final);
+		const ctx = {hosts: req.hosts, observe: req.observe, emit, adopt: options.adopt ?? false, timeoutMs: options.timeoutMs ?? 120_000, pollMs: options.pollMs ?? 500, sleep, now};
+		for (const name of names) emit({type: 'host', host: name, step: 'containers', state: 'running'});
+		try {
+			await runRollout(ctx, final.steps);
+			for (const h of final.hosts) for (const o of h.orphans) await applyOrphan(req.hosts.get(h.host)!, o.observed.name);
+			const groups = plan.groups.map(g => g.name);
+			await waitUntil('every group has a leader every name server names', async () => groupsSettled(await req.observe(), groups), ctx);
+			for (const name of names) emit({type: 'host', host: name, step: 'containers', state: 'ok'});
+		} catch (error) {
+			for (const name of names) emit({type: 'host', host: name, step: 'containers', state: 'failed'});
+			failures.push({step: 'rollout', message: (error as Error).message});
+		}
+		return {ok: failures.length === 0, changes: done, checks, failures};
+	} finally {
+		await Promise.allSettled(
+			lock.locked.map(async name => {
+				const host = req.hosts.get(name)!;
+				await host.appendFile(auditPath(plan), auditLine(req, done, name, failures)).catch(() => undefined);
+				await host.unlock(lockPath(plan));
+			}),
+		);
+	}
+}
+
+async function applyOrphan(host: Host, name: string): Promise<void> {
+	await host.stopContainer(name);
+	await host.removeContainer(name);
+}
+
+/** Files and images from the first look (they were changed since); containers from the second. */
+function mergeChanges(first: Changes, second: Changes): Changes {
+	return {
+		...second,
+		hosts: second.hosts.map(h => {
+			const before = first.hosts.find(x => x.host === h.host)!;
+			return {...h, files: before.files, missingImages: before.missingImages, createNetwork: before.createNetwork, dirs: before.dirs};
+		}),
+	};
+}
+

@@ -1,0 +1,306 @@
+/**
+ * The simulated `Host`: a machine with a filesystem in memory, a Docker-like container table and, behind each
+ * container, a process of the protocol simulator (name server or DLedger broker on real sockets). Deploying to
+ * it goes through the same executor as a real host; the probe sees the simulated cluster elect exactly as it would
+ * see a real one. Used by the demo and by the executor's tests.
+ *
+ * As strict as Docker and a shell where it is cheap: writing into a missing dir fails, creating a container whose
+ * name exists or whose image is absent fails, a broker whose conf file is missing exits at start.
+ */
+import {createHash} from 'node:crypto';
+import {propertiesMap} from '../format/properties.ts';
+import type {Clock} from '../sim/clock.ts';
+import type {SimCluster} from '../sim/cluster.ts';
+import {HostError, type DirSpec, type FactsRequest, type Host, type ImageProgress, type LockHolder, type LockResult} from './host.ts';
+import type {ContainerState, ObservedContainer} from './observed.ts';
+import type {HostFacts} from './preflight.ts';
+import type {ContainerSpec} from './spec.ts';
+
+interface SimContainer {
+	id: string;
+	spec: ContainerSpec;
+	imageId: string;
+	state: ContainerState;
+	startedAt: string;
+	restartCount: number;
+}
+
+export interface SimHostOptions {
+	name: string;
+	ip: string;
+	cluster: SimCluster;
+	clock: Clock;
+	/** Simulated time each remote operation takes (an SSH round trip and a Docker call). */
+	opMs?: number;
+	/** Images already on the host (reference → ID). */
+	images?: Record<string, string>;
+	/** Simulated seconds an image takes to arrive (progress is reported along the way). */
+	imageSeconds?: number;
+}
+
+const GIB = 1024 ** 3;
+const idFor = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+const dirOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
+
+export class SimHost implements Host {
+	readonly name: string;
+	readonly address: string;
+	readonly files = new Map<string, string>();
+	readonly dirs = new Map<string, {uid: number; gid: number}>([['/', {uid: 0, gid: 0}]]);
+	readonly containers = new Map<string, SimContainer>();
+	readonly images: Map<string, string>;
+	readonly networkNames = new Set<string>(['bridge', 'host', 'none']);
+	/** Make the next call of a method fail (tests: a host cut off at a named step). */
+	failNext: {method: keyof Host; error: string} | undefined;
+	private seq = 0;
+
+	constructor(private readonly options: SimHostOptions) {
+		this.name = options.name;
+		this.address = `root@${options.ip}:22 (simulated)`;
+		this.images = new Map(Object.entries(options.images ?? {}));
+	}
+
+	private async op(method: keyof Host): Promise<void> {
+		const ms = this.options.opMs ?? 0;
+		if (ms > 0) await new Promise<void>(resolve => this.options.clock.setTimer(ms, resolve));
+		if (this.failNext?.method === method) {
+			const {error} = this.failNext;
+			this.failNext = undefined;
+			throw new HostError(this.name, 'unreachable', error);
+		}
+	}
+
+	async facts(request: FactsRequest): Promise<HostFacts> {
+		await this.op('facts');
+		const containers = await this.listContainers();
+		const held = new Set(containers.filter(c => c.state === 'running').flatMap(c => c.ports.map(p => p.hostPort)));
+		return {
+			user: {name: 'root', uid: 0, sudo: 'root'},
+			docker: {ok: true, version: '20.10.24', apiVersion: '1.41', rootless: false, userns: false, viaSudo: false},
+			compose: {kind: 'v1', version: '1.29.2'},
+			portsInUse: request.ports.filter(p => held.has(p)).map(port => ({port, holder: 'docker-proxy'})),
+			diskFreeBytes: 80 * GIB,
+			memTotalBytes: 16 * GIB,
+			memAvailableBytes: 12 * GIB,
+			...(this.images.has(request.image) ? {imageId: this.images.get(request.image)!} : {}),
+			clockOffsetMs: 0,
+			addresses: [this.options.ip, '127.0.0.1'],
+			selinux: 'disabled',
+			containers,
+			existingDirs: request.dirs.filter(d => this.dirs.has(d)).map(path => ({path, uid: this.dirs.get(path)!.uid, empty: true})),
+			peers: request.peers.map(p => ({...p})),
+		};
+	}
+
+	async readFile(path: string): Promise<string | undefined> {
+		await this.op('readFile');
+		return this.files.get(path);
+	}
+
+	async writeFile(path: string, content: string, options: {backupTo?: string} = {}): Promise<void> {
+		await this.op('writeFile');
+		if (!this.dirs.has(dirOf(path))) throw new HostError(this.name, 'command', `cannot write ${path}: ${dirOf(path)} does not exist`);
+		if (options.backupTo && this.files.has(path)) this.files.set(options.backupTo, this.files.get(path)!);
+		this.files.set(path, content);
+	}
+
+	async appendFile(path: string, text: string): Promise<void> {
+		await this.op('appendFile');
+		if (!this.dirs.has(dirOf(path))) throw new HostError(this.name, 'command', `cannot append to ${path}: ${dirOf(path)} does not exist`);
+		this.files.set(path, (this.files.get(path) ?? '') + text);
+	}
+
+	async makeDirs(dirs: readonly DirSpec[]): Promise<void> {
+		await this.op('makeDirs');
+		for (const d of dirs) {
+			const parts = d.path.split('/').filter(Boolean);
+			for (let i = 1; i <= parts.length; i++) {
+				const p = `/${parts.slice(0, i).join('/')}`;
+				if (!this.dirs.has(p)) this.dirs.set(p, {uid: 0, gid: 0});
+			}
+			if (d.uid !== undefined) this.dirs.set(d.path, {uid: d.uid, gid: d.gid ?? d.uid});
+		}
+	}
+
+	async lock(path: string, holder: LockHolder): Promise<LockResult> {
+		await this.op('lock');
+		const held = this.files.get(path);
+		if (held !== undefined) return {acquired: false, holder: JSON.parse(held) as LockHolder};
+		this.files.set(path, JSON.stringify(holder));
+		return {acquired: true};
+	}
+
+	async unlock(path: string): Promise<void> {
+		await this.op('unlock');
+		this.files.delete(path);
+	}
+
+	async listContainers(): Promise<ObservedContainer[]> {
+		await this.op('listContainers');
+		return [...this.containers.values()].map(c => this.observed(c));
+	}
+
+	private observed(c: SimContainer): ObservedContainer {
+		const s = c.spec;
+		return {
+			id: c.id,
+			name: s.name,
+			image: s.image,
+			imageId: c.imageId,
+			command: s.command,
+			env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...s.env],
+			ports: s.ports,
+			mounts: s.mounts,
+			init: s.init,
+			restart: s.restart,
+			...(s.stopTimeoutSeconds !== undefined ? {stopTimeoutSeconds: s.stopTimeoutSeconds} : {}),
+			labels: s.labels,
+			networks: [s.network],
+			state: this.stateOf(c),
+			startedAt: c.startedAt,
+			restartCount: c.restartCount,
+		};
+	}
+
+	/** A container's state follows its process: a killed process is an exited container. */
+	private stateOf(c: SimContainer): ContainerState {
+		const p = this.process(c.spec);
+		if (!p || c.state !== 'running') return c.state;
+		if (p.status === 'paused') return 'paused';
+		return p.status === 'stopped' || p.status === 'killed' ? 'exited' : 'running';
+	}
+
+	private process(spec: ContainerSpec) {
+		const cluster = this.options.cluster;
+		if (spec.role === 'broker') return cluster.broker(`${spec.group}/${spec.selfId}`);
+		if (spec.role === 'namesrv') return cluster.namesrv(`namesrv@${this.name}`);
+		return undefined;
+	}
+
+	async imageId(image: string): Promise<string | undefined> {
+		await this.op('imageId');
+		return this.images.get(image);
+	}
+
+	private async arrive(images: readonly string[], verb: string, progress: (p: ImageProgress) => void): Promise<void> {
+		const steps = 10;
+		const total = (this.options.imageSeconds ?? 0) * 1000;
+		for (let i = 1; i <= steps; i++) {
+			if (total > 0) await new Promise<void>(resolve => this.options.clock.setTimer(total / steps, resolve));
+			progress({text: `${verb} ${Math.round((i / steps) * 180)} MiB / 180 MiB`, fraction: i / steps});
+		}
+		for (const image of images) this.images.set(image, idFor(image));
+	}
+
+	async loadImageArchive(localPath: string, progress: (p: ImageProgress) => void): Promise<void> {
+		await this.op('loadImageArchive');
+		await this.arrive(['apacherocketmq/rocketmq:4.7.1-alpine', 'apacherocketmq/rocketmq-console:2.0.0'], `uploading ${localPath}`, progress);
+	}
+
+	async pullImage(image: string, progress: (p: ImageProgress) => void): Promise<void> {
+		await this.op('pullImage');
+		await this.arrive([image], `pulling ${image}`, progress);
+	}
+
+	async networks(): Promise<string[]> {
+		await this.op('networks');
+		return [...this.networkNames];
+	}
+
+	async ensureNetwork(name: string): Promise<boolean> {
+		await this.op('ensureNetwork');
+		const created = !this.networkNames.has(name);
+		this.networkNames.add(name);
+		return created;
+	}
+
+	async createContainer(spec: ContainerSpec): Promise<string> {
+		await this.op('createContainer');
+		if (this.containers.has(spec.name)) throw new HostError(this.name, 'conflict', `Conflict. The container name "/${spec.name}" is already in use`);
+		const imageId = this.images.get(spec.image);
+		if (!imageId) throw new HostError(this.name, 'docker', `No such image: ${spec.image}`);
+		if (!this.networkNames.has(spec.network)) throw new HostError(this.name, 'docker', `network ${spec.network} not found`);
+		const id = createHash('sha256').update(`${this.name}/${spec.name}/${++this.seq}`).digest('hex');
+		this.containers.set(spec.name, {id, spec, imageId, state: 'created', startedAt: '', restartCount: 0});
+		return id;
+	}
+
+	private container(name: string): SimContainer {
+		const c = this.containers.get(name);
+		if (!c) throw new HostError(this.name, 'docker', `No such container: ${name}`);
+		return c;
+	}
+
+	async startContainer(name: string): Promise<void> {
+		await this.op('startContainer');
+		const c = this.container(name);
+		const state = this.stateOf(c);
+		if (state === 'running' || state === 'paused') return;
+		c.state = 'running';
+		c.startedAt = new Date(this.options.clock.now()).toISOString();
+		const p = this.process(c.spec);
+		if (!p) return;
+		if (c.spec.role === 'broker') {
+			const conf = this.confOf(c.spec);
+			if (conf === undefined) {
+				c.state = 'exited'; // mqbroker -c on a missing file: the JVM exits at once
+				return;
+			}
+			Object.assign(this.options.cluster.broker(`${c.spec.group}/${c.spec.selfId}`).config, Object.fromEntries(propertiesMap(conf)));
+		}
+		p.start();
+	}
+
+	/** The broker's conf as the container sees it: `-c PATH` through the conf dir mount. */
+	private confOf(spec: ContainerSpec): string | undefined {
+		const path = spec.command[spec.command.lastIndexOf('-c') + 1];
+		const mount = path && spec.mounts.find(m => path.startsWith(`${m.target}/`));
+		return mount ? this.files.get(`${mount.source}${path.slice(mount.target.length)}`) : undefined;
+	}
+
+	async unpauseContainer(name: string): Promise<void> {
+		await this.op('unpauseContainer');
+		const c = this.container(name);
+		this.process(c.spec)?.resume();
+	}
+
+	async stopContainer(name: string): Promise<void> {
+		await this.op('stopContainer');
+		const c = this.container(name);
+		await this.process(c.spec)?.stop();
+		if (c.state === 'running') c.state = 'exited';
+	}
+
+	async removeContainer(name: string): Promise<void> {
+		await this.op('removeContainer');
+		const c = this.container(name);
+		if (this.stateOf(c) === 'running') throw new HostError(this.name, 'conflict', `You cannot remove a running container ${c.id.slice(0, 12)}. Stop the container before attempting removal`);
+		this.containers.delete(name);
+	}
+
+	async removeNetwork(name: string): Promise<void> {
+		await this.op('removeNetwork');
+		if ([...this.containers.values()].some(c => c.spec.network === name)) throw new HostError(this.name, 'conflict', `network ${name} has active endpoints`);
+		this.networkNames.delete(name);
+	}
+
+	async removeTree(path: string): Promise<void> {
+		await this.op('removeTree');
+		for (const key of [...this.files.keys()]) if (key === path || key.startsWith(`${path}/`)) this.files.delete(key);
+		for (const key of [...this.dirs.keys()]) if (key === path || key.startsWith(`${path}/`)) this.dirs.delete(key);
+	}
+
+	async portAnswers(port: number): Promise<boolean> {
+		await this.op('portAnswers');
+		const c = [...this.containers.values()].find(x => x.spec.ports.some(p => p.hostPort === port));
+		if (!c || this.stateOf(c) !== 'running') return false;
+		const p = this.process(c.spec);
+		return p === undefined || p.status === 'running';
+	}
+
+	async httpStatus(port: number): Promise<number | undefined> {
+		return (await this.portAnswers(port)) ? 200 : undefined;
+	}
+
+	async close(): Promise<void> {}
+}
