@@ -9,11 +9,13 @@ import type {Result} from './errors.ts';
 import {
 	CLUSTER_FILE_VERSION,
 	DEFAULT_OPTIONS,
+	SSH_AUTH_MODES,
 	withDefaults,
 	type ClusterFile,
 	type ClusterOptions,
 	type HostSpec,
 	type Placement,
+	type SshAuth,
 	type SshTarget,
 } from './schema.ts';
 
@@ -34,7 +36,7 @@ const TOP_KEYS = new Set([
 	'heap', 'ports', 'namesrvHosts', 'console', 'brokerProperties', 'placement',
 ]);
 const HOST_KEYS = new Set(['name', 'ssh', 'ip', 'cpus']);
-const SSH_KEYS = new Set(['host', 'user', 'port', 'identity', 'proxyJump']);
+const SSH_KEYS = new Set(['host', 'user', 'port', 'identity', 'auth', 'proxyJump']);
 const NAME_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const HEAP_SHAPE = /^[1-9]\d*[mMgG]$/;
 
@@ -69,7 +71,7 @@ function parseSsh(raw: unknown, path: string, c: Collector): SshTarget | undefin
 		return target;
 	}
 	if (!isObject(raw)) {
-		c.add(path, 'must be an address ("root@192.168.1.71:22") or an object {host, user, port, identity}', 'write ssh: 192.168.1.71');
+		c.add(path, 'must be an address ("root@192.168.1.71:22") or an object {host, user, port, identity, auth, proxyJump}', 'write ssh: 192.168.1.71');
 		return undefined;
 	}
 	c.unknownKeys(raw, SSH_KEYS, path);
@@ -82,6 +84,13 @@ function parseSsh(raw: unknown, path: string, c: Collector): SshTarget | undefin
 	if (raw.user !== undefined) target.user = c.str(raw.user, `${path}.user`, 'root');
 	if (raw.port !== undefined) target.port = c.int(raw.port, `${path}.port`, 1, 65535, 22);
 	if (raw.identity !== undefined) target.identity = c.str(raw.identity, `${path}.identity`, '');
+	if (raw.auth !== undefined) {
+		if (SSH_AUTH_MODES.includes(raw.auth as SshAuth)) target.auth = raw.auth as SshAuth;
+		else c.add(`${path}.auth`, `must be "agent" or "ask", got ${JSON.stringify(raw.auth)}`, 'write auth: agent (the running ssh-agent) or auth: ask (prompt at connect time), or remove it to use identity');
+	}
+	if (target.auth === 'agent' && target.identity !== undefined) {
+		c.add(`${path}.identity`, 'is not used with auth: agent', 'remove identity to use the agent, or remove auth to use the key file');
+	}
 	if (raw.proxyJump !== undefined) target.proxyJump = c.str(raw.proxyJump, `${path}.proxyJump`, '');
 	return target;
 }
@@ -111,7 +120,7 @@ export function parseHost(raw: unknown, path: string, c: Collector, resolveSsh?:
 		...ssh,
 		...(ssh.user === undefined && defaults.user ? {user: defaults.user} : {}),
 		...(ssh.port === undefined && defaults.port ? {port: defaults.port} : {}),
-		...(ssh.identity === undefined && defaults.identity ? {identity: defaults.identity} : {}),
+		...(ssh.identity === undefined && ssh.auth !== 'agent' && defaults.identity ? {identity: defaults.identity} : {}),
 		...(ssh.proxyJump === undefined && defaults.proxyJump ? {proxyJump: defaults.proxyJump} : {}),
 	};
 	let ip: string;

@@ -6,13 +6,22 @@
 
 export const CLUSTER_FILE_VERSION = 1;
 
+/**
+ * `agent`: the keys of the running ssh-agent (`identity` is then not used). `ask`: prompt for the password, or the
+ * passphrase of `identity`, at connect time. A password or passphrase is never written to any file.
+ */
+export type SshAuth = 'agent' | 'ask';
+export const SSH_AUTH_MODES: readonly SshAuth[] = ['agent', 'ask'];
+
 export interface SshTarget {
 	/** IP, DNS name or `~/.ssh/config` alias. */
 	host: string;
 	user?: string;
 	port?: number;
-	/** Path to a private key; absent means ssh-agent / ~/.ssh/config / ask at connect time. */
+	/** Path to a private key; absent means ~/.ssh/config's IdentityFile or ssh's defaults (see `auth`). */
 	identity?: string;
+	/** How to authenticate beyond `identity`: see SshAuth. Absent: the key in `identity`, else ssh's defaults. */
+	auth?: SshAuth;
 	/** `user@bastion:port`, as OpenSSH's ProxyJump. */
 	proxyJump?: string;
 }

@@ -6,7 +6,7 @@ function hostEntry(h: HostSpec): Record<string, unknown> {
 	// Fixed key order (ssh-config defaults are merged in after the keys a file gives), as consoleEntry.
 	const ssh = Object.keys(h.ssh).length === 1
 		? h.ssh.host
-		: Object.fromEntries((['host', 'user', 'port', 'identity', 'proxyJump'] as const).filter(k => h.ssh[k] !== undefined).map(k => [k, h.ssh[k]]));
+		: Object.fromEntries((['host', 'user', 'port', 'identity', 'auth', 'proxyJump'] as const).filter(k => h.ssh[k] !== undefined).map(k => [k, h.ssh[k]]));
 	return {name: h.name, ssh, ip: h.ip, ...(h.cpus !== undefined ? {cpus: h.cpus} : {})};
 }
 

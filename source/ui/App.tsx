@@ -7,15 +7,19 @@ import {useMemo, useReducer, useState} from 'react';
 import type {TreeEntry} from '../export/tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
 import type {OpenedStore, SavedCluster} from '../store/clusters.ts';
-import {canLeave, initialState, OPTION_FIELDS, review, stateFromCluster, wizardReducer, type WizardState} from '../wizard/model.ts';
+import type {WizardEnv} from '../wizard/host-fields.ts';
+import {
+	canLeave, initialState, OPTION_FIELDS, review, stateFromCluster, wizardReducer, type WizardAction, type WizardState,
+} from '../wizard/model.ts';
 import {ClusterScreen} from './ClusterScreen.tsx';
-import {Footer} from './Footer.tsx';
+import {Footer, footerHeight} from './Footer.tsx';
 import {HelpOverlay} from './HelpOverlay.tsx';
 import {HostsScreen} from './HostsScreen.tsx';
 import {keyName, lookup, TEXT_MODES, type ActionId, type Mode} from './keys.ts';
-import {PREVIEW_LINES, ReviewScreen} from './ReviewScreen.tsx';
+import {ReviewScreen, reviewLayout} from './ReviewScreen.tsx';
 import {StartScreen, type StartView} from './StartScreen.tsx';
 import {ThemeContext, themeFor} from './theme.ts';
+import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface AppProps {
 	initial?: WizardState;
@@ -23,7 +27,9 @@ export interface AppProps {
 	exportTo: (dir: string, tree: readonly TreeEntry[]) => Promise<string>;
 	env?: NodeJS.ProcessEnv;
 	resolveSsh?: SshResolver;
-	/** Terminal size (default 80×24). */
+	/** Does a key file exist (path as typed, `~/` allowed)? Without one, key files are not checked. */
+	fileExists?: (path: string) => boolean;
+	/** Terminal size at start (default 80×24); then stdout 'resize' events are followed. */
 	rows?: number;
 	columns?: number;
 	/** Saved clusters. With one (and no `initial`), the wizard opens on the start screen when it has entries or cannot be read. */
@@ -34,8 +40,10 @@ type Flash = {level: 'info' | 'error'; text: string};
 
 const errorText = (error: unknown) => `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`;
 
-export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns = 80, store}: AppProps) {
+export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store}: AppProps) {
 	const {exit} = useApp();
+	const {rows, columns} = useTerminalSize({rows: startRows, columns: startColumns});
+	const wenv: WizardEnv = useMemo(() => ({resolveSsh, fileExists}), [resolveSsh, fileExists]);
 	const [opened, setOpened] = useState<OpenedStore | undefined>(store);
 	const listSaved = (o: OpenedStore | undefined): SavedCluster[] => (o?.ok ? o.store.list() : []);
 	const [saved, setSaved] = useState<SavedCluster[]>(() => listSaved(store));
@@ -44,7 +52,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 	const [saveDraft, setSaveDraft] = useState<string | undefined>(undefined);
 	const [title, setTitle] = useState<string | undefined>(undefined);
 	const [state, dispatch] = useReducer(
-		wizardReducer,
+		(s: WizardState, a: WizardAction) => wizardReducer(s, a, wenv),
 		initial ?? (store && (!store.ok || saved.length > 0) ? {...initialState(), step: 'start'} : initialState()),
 	);
 	const [hostFocus, setHostFocus] = useState<'input' | 'table'>('input');
@@ -57,16 +65,21 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 	const [confirmQuit, setConfirmQuit] = useState(false);
 	const [flash, setFlash] = useState<Flash | undefined>(undefined);
 	const theme = useMemo(() => themeFor(env), [env]);
-	const reviewed = useMemo(() => (state.step === 'review' ? review(state, resolveSsh) : undefined), [state, resolveSsh]);
+	const reviewed = useMemo(() => (state.step === 'review' ? review(state, wenv) : undefined), [state, wenv]);
 
 	const mode: Mode =
 		state.step === 'start' ? (opened && !opened.ok ? 'start.broken' : confirmDelete ? 'start.delete' : 'start')
-		: state.step === 'hosts' ? (hostFocus === 'input' ? 'hosts.input' : 'hosts.table')
+		: state.step === 'hosts' ? (state.form ? 'hosts.form' : hostFocus === 'input' ? 'hosts.input' : 'hosts.table')
 			: state.step === 'cluster' ? (draft !== undefined ? 'cluster.edit' : 'cluster')
 				: saveDraft !== undefined ? 'review.save' : exportDraft !== undefined ? 'review.export' : 'review';
 
+	// Lines left for the screen: the frame is rows − 1 high; the title, the footer and any prompt line take theirs.
+	const bodyRows = Math.max(12, rows - 1) - 1 - footerHeight(mode, columns) - (saveDraft !== undefined ? 1 : 0) - (confirmQuit ? 1 : 0);
+	const browse = reviewed?.ok ? reviewed.value.browse : [];
+	const layout = reviewLayout(bodyRows, reviewed?.ok ? reviewed.value.plan.hosts.length : 0, browse.length);
+
 	const next = () => {
-		if (canLeave(state)) {
+		if (canLeave(state, wenv)) {
 			dispatch({type: 'next'});
 			setFlash(undefined);
 		} else {
@@ -86,34 +99,38 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 		);
 	};
 
-	const files = reviewed?.ok ? reviewed.value.files : [];
+	const pickFile = (delta: number) => {
+		if (browse.length > 0) setFile(f => (((f + delta) % browse.length) + browse.length) % browse.length);
+		setScroll(0);
+	};
 	const handlers: Record<ActionId, () => void> = {
-		submit: () => (state.input.trim() === '' && state.editing === undefined ? next() : dispatch({type: 'submit'})),
+		submit: () => (state.input.trim() === '' ? next() : dispatch({type: 'submit'})),
 		focusTable: () => setHostFocus('table'),
 		focusInput: () => setHostFocus('input'),
-		clearInput: () => dispatch(state.editing !== undefined ? {type: 'cancelEdit'} : {type: 'input', text: ''}),
+		clearInput: () => dispatch({type: 'input', text: ''}),
 		up: () => {
 			if (state.step === 'start') setPick(p => Math.max(0, p - 1));
 			else if (state.step === 'hosts') dispatch({type: 'selectBy', delta: -1});
 			else if (state.step === 'cluster') setField(f => Math.max(0, f - 1));
-			else {
-				setFile(f => Math.max(0, f - 1));
-				setScroll(0);
-			}
+			else pickFile(-1);
 		},
 		down: () => {
 			if (state.step === 'start') setPick(p => Math.max(0, Math.min(saved.length - 1, p + 1)));
 			else if (state.step === 'hosts') dispatch({type: 'selectBy', delta: 1});
 			else if (state.step === 'cluster') setField(f => Math.min(OPTION_FIELDS.length - 1, f + 1));
-			else {
-				setFile(f => Math.min(files.length - 1, f + 1));
-				setScroll(0);
-			}
+			else pickFile(1);
 		},
-		edit: () => {
-			dispatch({type: 'edit'});
-			setHostFocus('input');
+		edit: () => dispatch({type: 'edit'}),
+		nextField: () => dispatch({type: 'formFocus', delta: 1}),
+		prevField: () => dispatch({type: 'formFocus', delta: -1}),
+		authNext: () => dispatch({type: 'formAuth', delta: 1}),
+		authPrev: () => dispatch({type: 'formAuth', delta: -1}),
+		saveHost: () => {
+			dispatch({type: 'formSave'});
+			setHostFocus('table');
+			setFlash(undefined);
 		},
+		cancelHost: () => dispatch({type: 'formCancel'}),
 		remove: () => dispatch({type: 'remove'}),
 		moveDown: () => dispatch({type: 'move', delta: 1}),
 		moveUp: () => dispatch({type: 'move', delta: -1}),
@@ -128,10 +145,10 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 			setDraft(undefined);
 		},
 		cancelField: () => setDraft(undefined),
-		pageUp: () => setScroll(s => Math.max(0, s - PREVIEW_LINES)),
+		pageUp: () => setScroll(s => Math.max(0, s - layout.preview)),
 		pageDown: () => setScroll(s => {
-			const length = files[file]?.content.split('\n').length ?? 0;
-			return Math.max(0, Math.min(s + PREVIEW_LINES, length - PREVIEW_LINES));
+			const length = browse[file]?.content.split('\n').length ?? 0;
+			return Math.max(0, Math.min(s + layout.preview, length - layout.preview));
 		}),
 		export: () => setExportDraft(''),
 		deploy: () => undefined,
@@ -154,7 +171,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 				setFlash({level: 'error', text: `✗ ${e.path}: ${e.message} (${e.fix})`});
 				return;
 			}
-			dispatch({type: 'open', state: stateFromCluster(loaded.value)});
+			dispatch({type: 'open', state: stateFromCluster(loaded.value, wenv)});
 			setTitle(entry.name);
 			setHostFocus('input');
 			setFlash({level: 'info', text: `opened saved cluster "${entry.name}"`});
@@ -225,16 +242,28 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 		quit: () => (state.dirty ? setConfirmQuit(true) : exit()),
 	};
 
-	const typeText = (text: string) => {
-		if (mode === 'hosts.input') {
-			if (text.length > 1) dispatch({type: 'paste', text});
-			else dispatch({type: 'input', text: state.input + text});
-		} else if (mode === 'cluster.edit') setDraft(d => (d ?? '') + text);
+	// Text edits are reducer actions and functional updates, so keys typed faster than renders are never lost.
+	// A chunk of keys (a fast terminal, tmux send-keys) may carry Tabs or Enters: never into a field as text.
+	const typeText = (raw: string) => {
+		if (mode === 'hosts.input' && raw.length > 1) {
+			dispatch({type: 'paste', text: raw});
+			return;
+		}
+		if (mode === 'hosts.form' && /^\t+$/.test(raw)) {
+			dispatch({type: 'formFocus', delta: raw.length});
+			return;
+		}
+		const text = raw.replace(/[\u0000-\u001F\u007F]/g, '');
+		if (text === '') return;
+		if (mode === 'hosts.input') dispatch({type: 'inputType', text});
+		else if (mode === 'hosts.form') dispatch({type: 'formType', text});
+		else if (mode === 'cluster.edit') setDraft(d => (d ?? '') + text);
 		else if (mode === 'review.export') setExportDraft(d => (d ?? '') + text);
 		else if (mode === 'review.save') setSaveDraft(d => (d ?? '') + text);
 	};
 	const backspace = () => {
-		if (mode === 'hosts.input') dispatch({type: 'input', text: state.input.slice(0, -1)});
+		if (mode === 'hosts.input') dispatch({type: 'inputBackspace'});
+		else if (mode === 'hosts.form') dispatch({type: 'formBackspace'});
 		else if (mode === 'cluster.edit') setDraft(d => (d ?? '').slice(0, -1));
 		else if (mode === 'review.export') setExportDraft(d => (d ?? '').slice(0, -1));
 		else if (mode === 'review.save') setSaveDraft(d => (d ?? '').slice(0, -1));
@@ -270,10 +299,10 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 
 	const startView: StartView = opened && !opened.ok ? {ok: false, message: opened.message, fix: opened.fix} : {ok: true, saved, path: opened?.ok ? opened.store.path : ''};
 	const body = help ? <HelpOverlay mode={mode} />
-		: state.step === 'start' ? <StartScreen view={startView} selected={pick} confirmDelete={confirmDelete} rows={rows - 10} />
-		: state.step === 'hosts' ? <HostsScreen state={state} focus={hostFocus} rows={rows - 12} resolveSsh={resolveSsh} />
-			: state.step === 'cluster' ? <ClusterScreen state={state} field={field} draft={draft} />
-				: reviewed?.ok ? <ReviewScreen review={reviewed.value} file={file} scroll={scroll} exportDraft={exportDraft} />
+		: state.step === 'start' ? <StartScreen view={startView} selected={pick} confirmDelete={confirmDelete} rows={bodyRows - 5} />
+		: state.step === 'hosts' ? <HostsScreen state={state} focus={hostFocus} rows={bodyRows} columns={columns} env={wenv} />
+			: state.step === 'cluster' ? <ClusterScreen state={state} field={field} draft={draft} env={wenv} />
+				: reviewed?.ok ? <ReviewScreen review={reviewed.value} file={file} scroll={scroll} exportDraft={exportDraft} layout={layout} />
 					: <Box flexDirection="column"><Text bold>Review</Text>{reviewed && !reviewed.ok ? reviewed.errors.map(e => <Text key={e.path + e.message} wrap="truncate">✗ {e.path}: {e.message} ({e.fix})</Text>) : null}</Box>;
 
 	return (
@@ -287,7 +316,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, rows = 24, columns
 				{confirmQuit ? (
 					<Text wrap="truncate" bold>Quit without exporting? {state.hosts.length} host(s) and the options are unsaved. y quit · n stay</Text>
 				) : null}
-				<Footer mode={mode} flash={flash} />
+				<Footer mode={mode} flash={flash} columns={columns} />
 			</Box>
 		</ThemeContext>
 	);

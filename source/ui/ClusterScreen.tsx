@@ -1,11 +1,12 @@
 import {Box, Text} from 'ink';
+import type {WizardEnv} from '../wizard/host-fields.ts';
 import {OPTION_FIELDS, optionProblems, type WizardState} from '../wizard/model.ts';
 import {useTheme} from './theme.ts';
 
 /** Cluster step: each option with its value, a one-line explanation, and its problem. */
-export function ClusterScreen({state, field, draft}: {state: WizardState; field: number; draft?: string | undefined}) {
+export function ClusterScreen({state, field, draft, env}: {state: WizardState; field: number; draft?: string | undefined; env: WizardEnv}) {
 	const t = useTheme();
-	const problems = optionProblems(state);
+	const problems = optionProblems(state, env);
 	const current = OPTION_FIELDS[field]!;
 	const problem = problems[current.key];
 	return (

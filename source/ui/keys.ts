@@ -5,12 +5,15 @@
 import type {Key} from 'ink';
 
 /** Where the keyboard is. Text modes take printable keys as text; only their own bindings apply. */
-export type Mode = 'start' | 'start.delete' | 'start.broken' | 'hosts.input' | 'hosts.table' | 'cluster' | 'cluster.edit' | 'review' | 'review.export' | 'review.save';
-export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'cluster.edit', 'review.export', 'review.save']);
+export type Mode =
+	| 'start' | 'start.delete' | 'start.broken' | 'hosts.input' | 'hosts.table' | 'hosts.form' | 'cluster' | 'cluster.edit'
+	| 'review' | 'review.export' | 'review.save';
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'hosts.form', 'cluster.edit', 'review.export', 'review.save']);
 
 export type ActionId =
 	| 'submit' | 'focusTable' | 'focusInput' | 'clearInput'
 	| 'up' | 'down' | 'edit' | 'remove' | 'moveDown' | 'moveUp' | 'next' | 'back'
+	| 'nextField' | 'prevField' | 'authNext' | 'authPrev' | 'saveHost' | 'cancelHost'
 	| 'editField' | 'saveField' | 'cancelField'
 	| 'pageUp' | 'pageDown' | 'export' | 'deploy' | 'writeExport' | 'cancelExport'
 	| 'open' | 'newCluster' | 'deleteSaved' | 'confirmDelete' | 'cancelDelete' | 'moveAside'
@@ -66,6 +69,14 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 		{keys: ['tab', 'esc'], display: 'Tab', label: 'input', action: 'focusInput'},
 		{keys: ['n'], display: 'n', label: 'next', action: 'next'},
 	],
+	'hosts.form': [
+		{keys: ['tab', 'down'], display: 'Tab/↓', label: 'next field', action: 'nextField'},
+		{keys: ['shift+tab', 'up'], display: '⇧Tab/↑', label: 'previous', action: 'prevField'},
+		{keys: ['right', 'space'], display: '←→', label: 'identity', action: 'authNext'},
+		{keys: ['left'], display: '', label: 'identity back', action: 'authPrev'},
+		{keys: ['enter'], display: 'Enter', label: 'save host', action: 'saveHost'},
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelHost'},
+	],
 	cluster: [
 		{keys: ['up', 'k'], display: '↑↓', label: 'field', action: 'up'},
 		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
@@ -80,7 +91,7 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 	review: [
 		{keys: ['up', 'k'], display: '↑↓', label: 'file', action: 'up'},
 		{keys: ['down', 'j', 'tab'], display: '', label: '', action: 'down'},
-		{keys: ['pageup', 'b'], display: '', label: 'page up', action: 'pageUp'},
+		{keys: ['pageup', 'b'], display: 'PgUp/PgDn', label: 'scroll', action: 'pageUp'},
 		{keys: ['pagedown', 'space'], display: '', label: 'page down', action: 'pageDown'},
 		{keys: ['s'], display: 's', label: 'save', action: 'save'},
 		{keys: ['x'], display: 'x', label: 'export', action: 'export'},
@@ -111,7 +122,7 @@ export function keyName(input: string, key: Key): string | undefined {
 	if (key.ctrl && input === 'c') return 'ctrl+c';
 	if (key.return) return 'enter';
 	if (key.escape) return 'esc';
-	if (key.tab) return 'tab';
+	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
 	if (key.upArrow) return 'up';
 	if (key.downArrow) return 'down';
 	if (key.leftArrow) return 'left';
@@ -124,12 +135,29 @@ export function keyName(input: string, key: Key): string | undefined {
 	return undefined;
 }
 
-/** Footer hints: the visible bindings of a mode. */
-export function hints(mode: Mode): string {
+/** Footer hints: the visible bindings of a mode, one item each. */
+export function hintItems(mode: Mode): string[] {
 	return bindingsFor(mode)
 		.filter(b => b.display !== '')
-		.map(b => `${b.display} ${b.label}${b.disabled ? ' (off)' : ''}`)
-		.join(' · ');
+		.map(b => `${b.display} ${b.label}${b.disabled ? ' (off)' : ''}`);
+}
+
+const SEP = ' · ';
+
+/** Footer hints on one line. */
+export function hints(mode: Mode): string {
+	return hintItems(mode).join(SEP);
+}
+
+/** Footer hints wrapped at item boundaries onto as many lines of `width` as they need (never cut). */
+export function hintLines(mode: Mode, width: number): string[] {
+	const lines: string[] = [];
+	for (const item of hintItems(mode)) {
+		const last = lines.at(-1);
+		if (last !== undefined && last.length + SEP.length + item.length <= width) lines[lines.length - 1] = last + SEP + item;
+		else lines.push(item);
+	}
+	return lines;
 }
 
 const MODE_TITLES: Record<Mode, string> = {
@@ -138,6 +166,7 @@ const MODE_TITLES: Record<Mode, string> = {
 	'start.broken': 'Start — the saved-clusters file cannot be read',
 	'hosts.input': 'Hosts — address line',
 	'hosts.table': 'Hosts — table',
+	'hosts.form': 'Hosts — editing one host',
 	cluster: 'Cluster options',
 	'cluster.edit': 'Cluster options — editing a field',
 	review: 'Review',
@@ -147,18 +176,24 @@ const MODE_TITLES: Record<Mode, string> = {
 
 /** What each action does, in words (the footer's labels are terser). */
 const ACTION_TEXT: Record<ActionId, string> = {
-	submit: 'add the typed address(es); on an empty line, go to the next step',
+	submit: 'add the typed address(es) (`user@host:port` or a list); on an empty line, go to the next step',
 	focusTable: 'move to the hosts table',
 	focusInput: 'back to the address line',
 	clearInput: 'clear the line',
 	up: 'select the previous row',
 	down: 'select the next row',
-	edit: 'edit the selected host in place',
+	edit: 'edit the selected host: address, name, broker IP, SSH user, port, identity, ProxyJump',
 	remove: 'delete the selected host',
 	moveDown: 'move the selected host down',
 	moveUp: 'move the selected host up',
 	next: 'next step',
 	back: 'previous step',
+	nextField: 'next field (wraps)',
+	prevField: 'previous field (wraps)',
+	authNext: 'on Identity: next choice (key file, ssh-agent, ask at connect time)',
+	authPrev: 'on Identity: previous choice',
+	saveHost: 'keep the edits and go back to the table (problems stay marked ✗)',
+	cancelHost: 'discard the edits',
 	editField: 'edit the selected field',
 	saveField: 'keep the new value',
 	cancelField: 'discard the edit',

@@ -1,9 +1,18 @@
 /** Opens the wizard on the real terminal; resolves to the exit code when it closes. */
+import {existsSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
 import {render} from 'ink';
 import {writeTreeAtomically} from '../export/write-tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
 import {ClusterStore} from '../store/clusters.ts';
 import {App} from './App.tsx';
+
+/** A key file path as typed (`~` and `~/…` allowed) exists on this machine. */
+export function keyFileExists(path: string, home = homedir()): boolean {
+	const expanded = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+	return existsSync(expanded);
+}
 
 /** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
 export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
@@ -12,6 +21,7 @@ export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver
 			env={env}
 			store={ClusterStore.open()}
 			{...(resolveSsh ? {resolveSsh} : {})}
+			fileExists={path => keyFileExists(path)}
 			rows={process.stdout.rows || 24}
 			columns={process.stdout.columns || 80}
 			exportTo={(dir, tree) => writeTreeAtomically(dir, tree, {force: false})}

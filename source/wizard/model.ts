@@ -1,10 +1,11 @@
 /**
- * The wizard's model (pure, no Ink): hosts → cluster → review. A reducer over plain data, plus derived
- * views (per-host problems, option problems, the cluster file, the review). Validation reuses the
- * inventory parser, the planner, the renderer and the linter, so the wizard says exactly what the CLI says.
+ * The wizard's model (pure, no Ink): hosts → cluster → review. A reducer over plain data (hosts field by field,
+ * the open host form), plus derived views (per-host problems, option problems, the cluster file, the review).
+ * Validation reuses the inventory parser, the planner, the renderer and the linter, so the wizard says exactly
+ * what the CLI says. What needs the outside (~/.ssh/config, whether a key file exists) comes in as a WizardEnv.
  */
 import {splitHostList} from '../inventory/from-flags.ts';
-import {Collector, checkHostDuplicates, parseHost, parseOptions, type SshResolver} from '../inventory/parse.ts';
+import {Collector, checkHostDuplicates, parseHost, parseOptions} from '../inventory/parse.ts';
 import {CLUSTER_FILE_VERSION, DEFAULT_OPTIONS, type ClusterFile, type HostSpec} from '../inventory/schema.ts';
 import type {InventoryError, Result} from '../inventory/errors.ts';
 import {buildPlan} from '../plan/plan.ts';
@@ -12,6 +13,12 @@ import type {Plan} from '../plan/types.ts';
 import {renderCluster, type RenderedFile} from '../render/render.ts';
 import {lintRendered, type Finding} from '../lint/index.ts';
 import {exportTree, type TreeEntry} from '../export/tree.ts';
+import {
+	AUTH_MODES, firstProblem, HOST_FIELDS, hostFieldProblems, hostFromShorthand, hostFromSpec, toHostSpec,
+	type HostFieldKey, type HostFieldProblems, type HostFields, type WizardEnv,
+} from './host-fields.ts';
+
+export type {HostFields, WizardEnv} from './host-fields.ts';
 
 /** 'start' (saved clusters) comes before the steps proper and is not one of STEPS. */
 export type Step = 'start' | 'hosts' | 'cluster' | 'review';
@@ -67,30 +74,45 @@ export const DEFAULT_FIELDS: OptionFields = {
 
 export interface WizardState {
 	step: Step;
-	/** Host entries as typed: `192.168.1.71`, `root@10.0.0.5:2222`, an ssh alias… */
-	hosts: string[];
+	/** The hosts, field by field, in order. */
+	hosts: HostFields[];
 	/** Selected row in the hosts table (−1 when empty). */
 	selected: number;
-	/** The host address line being typed. */
+	/** The add line: one address (`user@host:port`, an alias…) or a list. */
 	input: string;
-	/** Index being edited through the input line, if any. */
-	editing?: number;
+	/** The edit form of one host, while open. */
+	form?: HostForm;
 	options: OptionFields;
 	/** Changes since the last save/export. */
 	dirty: boolean;
-	/** The cluster file this state was opened from: what the wizard does not show (ports, placement, host
-	 * names/ips/identities, broker properties…) is carried over from it unchanged, never dropped. */
+	/** The cluster file this state was opened from: what the wizard does not show (ports, placement, cpus,
+	 * broker properties…) is carried over from it unchanged, never dropped. */
 	base?: ClusterFile;
+}
+
+/** The form editing hosts[index]: a draft of its fields and the focused one (index into HOST_FIELDS). */
+export interface HostForm {
+	index: number;
+	fields: HostFields;
+	focus: number;
 }
 
 export type WizardAction =
 	| {type: 'input'; text: string}
+	| {type: 'inputType'; text: string}
+	| {type: 'inputBackspace'}
 	| {type: 'submit'}
 	| {type: 'paste'; text: string}
 	| {type: 'select'; index: number}
 	| {type: 'selectBy'; delta: number}
 	| {type: 'edit'}
-	| {type: 'cancelEdit'}
+	| {type: 'formFocus'; delta: number}
+	| {type: 'formSet'; value: string}
+	| {type: 'formType'; text: string}
+	| {type: 'formBackspace'}
+	| {type: 'formAuth'; delta: number}
+	| {type: 'formSave'}
+	| {type: 'formCancel'}
 	| {type: 'remove'}
 	| {type: 'move'; delta: -1 | 1}
 	| {type: 'setOption'; key: OptionKey; value: string}
@@ -100,32 +122,75 @@ export type WizardAction =
 	| {type: 'saved'}
 	| {type: 'open'; state: WizardState};
 
-export function initialState(hosts: readonly string[] = [], options: Partial<OptionFields> = {}): WizardState {
-	return {step: 'hosts', hosts: [...hosts], selected: hosts.length > 0 ? 0 : -1, input: '', options: {...DEFAULT_FIELDS, ...options}, dirty: false};
+export function initialState(hosts: ReadonlyArray<string | HostFields> = [], options: Partial<OptionFields> = {}): WizardState {
+	return {
+		step: 'hosts',
+		hosts: hosts.map(h => (typeof h === 'string' ? hostFromShorthand(h) : {...h})),
+		selected: hosts.length > 0 ? 0 : -1,
+		input: '',
+		options: {...DEFAULT_FIELDS, ...options},
+		dirty: false,
+	};
 }
 
 const clamp = (n: number, length: number): number => (length === 0 ? -1 : Math.max(0, Math.min(length - 1, n)));
+const wrap = (n: number, length: number): number => ((n % length) + length) % length;
 
 /** Entries of a pasted or typed list (comma, semicolon, space or newline separated); empty entries dropped. */
 export function splitPaste(text: string): string[] {
 	return splitHostList(text.replace(/\r\n?|\n/g, ',')).filter(e => e !== '');
 }
 
-export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+/** The key of the focused form field. */
+export const focusedField = (form: HostForm): HostFieldKey => HOST_FIELDS[form.focus]!.key;
+
+function formReducer(state: WizardState, form: HostForm, action: WizardAction): WizardState {
+	switch (action.type) {
+		case 'formFocus':
+			return {...state, form: {...form, focus: wrap(form.focus + action.delta, HOST_FIELDS.length)}};
+		case 'formSet':
+		case 'formType':
+		case 'formBackspace': {
+			const key = focusedField(form);
+			if (key === 'auth') return state;
+			const value = action.type === 'formSet' ? action.value : action.type === 'formType' ? form.fields[key] + action.text : form.fields[key].slice(0, -1);
+			return {...state, form: {...form, fields: {...form.fields, [key]: value}}};
+		}
+		case 'formAuth': {
+			if (focusedField(form) !== 'auth') return state;
+			const auth = AUTH_MODES[wrap(AUTH_MODES.indexOf(form.fields.auth) + action.delta, AUTH_MODES.length)]!;
+			return {...state, form: {...form, fields: {...form.fields, auth}}};
+		}
+		case 'formSave': {
+			const {form: _f, ...rest} = state;
+			const fields = form.fields.auth === 'agent' ? {...form.fields, identity: ''} : form.fields;
+			const before = state.hosts[form.index]!;
+			const changed = JSON.stringify(fields) !== JSON.stringify(before);
+			const hosts = state.hosts.map((h, i) => (i === form.index ? fields : h));
+			return {...rest, hosts, selected: form.index, dirty: state.dirty || changed};
+		}
+		case 'formCancel': {
+			const {form: _f, ...rest} = state;
+			return rest;
+		}
+		default:
+			return state;
+	}
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction, env: WizardEnv = {}): WizardState {
+	if (state.form && action.type.startsWith('form')) return formReducer(state, state.form, action);
 	switch (action.type) {
 		case 'input':
 			return {...state, input: action.text};
+		case 'inputType':
+			return {...state, input: state.input + action.text};
+		case 'inputBackspace':
+			return {...state, input: state.input.slice(0, -1)};
 		case 'submit': {
 			const entries = splitPaste(state.input);
-			if (state.editing !== undefined) {
-				if (entries.length === 0) return {...state, input: '', editing: undefined} as WizardState;
-				const hosts = [...state.hosts];
-				hosts.splice(state.editing, 1, ...entries);
-				const {editing: _e, ...rest} = state;
-				return {...rest, hosts, input: '', selected: state.editing, dirty: true};
-			}
 			if (entries.length === 0) return state;
-			return {...state, hosts: [...state.hosts, ...entries], input: '', selected: state.hosts.length + entries.length - 1, dirty: true};
+			return {...state, hosts: [...state.hosts, ...entries.map(hostFromShorthand)], input: '', selected: state.hosts.length + entries.length - 1, dirty: true};
 		}
 		case 'paste': {
 			const entries = splitPaste(action.text);
@@ -134,9 +199,9 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			// its Enter) it is typing and Enter.
 			if (entries.length === 1 && !/[\s,;]/.test(action.text.trim())) {
 				const typed = {...state, input: state.input + action.text.trim()};
-				return /[\r\n]$/.test(action.text) ? wizardReducer(typed, {type: 'submit'}) : typed;
+				return /[\r\n]$/.test(action.text) ? wizardReducer(typed, {type: 'submit'}, env) : typed;
 			}
-			return {...state, hosts: [...state.hosts, ...entries], selected: state.hosts.length + entries.length - 1, dirty: true};
+			return {...state, hosts: [...state.hosts, ...entries.map(hostFromShorthand)], selected: state.hosts.length + entries.length - 1, dirty: true};
 		}
 		case 'select':
 			return {...state, selected: clamp(action.index, state.hosts.length)};
@@ -144,16 +209,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {...state, selected: clamp(state.selected + action.delta, state.hosts.length)};
 		case 'edit':
 			if (state.selected < 0) return state;
-			return {...state, editing: state.selected, input: state.hosts[state.selected]!};
-		case 'cancelEdit': {
-			const {editing: _e, ...rest} = state;
-			return {...rest, input: ''};
-		}
+			return {...state, form: {index: state.selected, fields: {...state.hosts[state.selected]!}, focus: 0}};
 		case 'remove': {
 			if (state.selected < 0) return state;
 			const hosts = state.hosts.filter((_, i) => i !== state.selected);
-			const {editing: _e, ...rest} = state;
-			return {...rest, hosts, selected: clamp(state.selected, hosts.length), dirty: true};
+			return {...state, hosts, selected: clamp(state.selected, hosts.length), dirty: true};
 		}
 		case 'move': {
 			const from = state.selected;
@@ -170,7 +230,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {...state, step: action.step};
 		case 'next': {
 			const i = STEPS.indexOf(state.step);
-			if (!canLeave(state)) return state;
+			if (!canLeave(state, env)) return state;
 			return {...state, step: STEPS[Math.min(STEPS.length - 1, i + 1)]!};
 		}
 		case 'back':
@@ -179,18 +239,14 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {...state, dirty: false};
 		case 'open':
 			return action.state;
+		default:
+			return state;
 	}
 }
 
-/** A host's ssh target as the shorthand the hosts step takes: `user@host:port` (IPv6 bracketed). */
-export function sshShorthand(h: HostSpec): string {
-	const host = h.ssh.host.includes(':') ? `[${h.ssh.host}]` : h.ssh.host;
-	return `${h.ssh.user !== undefined ? `${h.ssh.user}@` : ''}${host}${h.ssh.port !== undefined ? `:${h.ssh.port}` : ''}`;
-}
-
-/** The wizard state of a saved cluster file: hosts as their ssh shorthand, options as text (at the hosts step). */
-export function stateFromCluster(cluster: ClusterFile): WizardState {
-	return {...initialState(cluster.hosts.map(sshShorthand), {
+/** The wizard state of a saved cluster file: hosts field by field, options as text (at the hosts step). */
+export function stateFromCluster(cluster: ClusterFile, env: WizardEnv = {}): WizardState {
+	return {...initialState(cluster.hosts.map(h => hostFromSpec(h, env)), {
 		name: cluster.name,
 		groups: String(cluster.groups),
 		replicas: String(cluster.replicas),
@@ -220,7 +276,7 @@ export function optionInput(fields: OptionFields): Record<string, unknown> {
 }
 
 /** Problems per option field, keyed by field. */
-export function optionProblems(state: WizardState): Partial<Record<OptionKey, string>> {
+export function optionProblems(state: WizardState, env: WizardEnv = {}): Partial<Record<OptionKey, string>> {
 	const c = new Collector();
 	parseOptions(optionInput(state.options), c);
 	const out: Partial<Record<OptionKey, string>> = {};
@@ -230,7 +286,7 @@ export function optionProblems(state: WizardState): Partial<Record<OptionKey, st
 	}
 	const host = state.options.consoleHost.trim();
 	if (out.consoleHost === undefined && host !== '' && host !== 'none') {
-		const names = parsedHosts(state).map(h => h.name);
+		const names = parsedHosts(state, env).map(h => h.name);
 		if (!names.includes(state.options.consoleHost)) {
 			out.consoleHost = `"${state.options.consoleHost}" is not a host name in hosts (use one of: ${names.join(', ') || 'no hosts yet'}, or none)`;
 		}
@@ -238,36 +294,27 @@ export function optionProblems(state: WizardState): Partial<Record<OptionKey, st
 	return out;
 }
 
-/** Problem with one address as typed (for the input line), if any. */
-export function addressProblem(text: string, resolveSsh?: SshResolver): string | undefined {
+/** Problem with one address as typed (for the add line), if any. */
+export function addressProblem(text: string, env: WizardEnv = {}): string | undefined {
 	const c = new Collector();
-	parseHost(text, 'host', c, resolveSsh);
+	parseHost(text, 'host', c, env.resolveSsh);
 	return c.errors[0] && `${c.errors[0].message}`;
 }
 
-/** Per host row: its problem (bad address, duplicate), or undefined. */
-export function hostProblems(state: WizardState, resolveSsh?: SshResolver): Array<string | undefined> {
-	const problems: Array<string | undefined> = state.hosts.map(h => addressProblem(h, resolveSsh));
-	const parsed: Array<{spec: HostSpec; index: number}> = [];
-	state.hosts.forEach((h, index) => {
-		const spec = parseHost(h, 'host', new Collector(), resolveSsh);
-		if (spec && problems[index] === undefined) parsed.push({spec, index});
-	});
-	const c = new Collector();
-	checkHostDuplicates(parsed.map(p => p.spec), c);
-	for (const e of c.errors) {
-		const m = /^hosts\[(\d+)\]\.(\w+)$/.exec(e.path);
-		if (!m) continue;
-		const row = parsed[Number(m[1])]!;
-		const first = /duplicates hosts\[(\d+)\] \((.*)\)$/.exec(e.message);
-		const firstRow = first ? parsed[Number(first[1])]!.index : undefined;
-		if (problems[row.index] === undefined) problems[row.index] = first ? `duplicates host ${firstRow! + 1} (${first[2]})` : e.message;
-	}
-	return problems;
+/** Per host row: its first problem (bad address, duplicate, bad port, missing key file…), or undefined. */
+export function hostProblems(state: WizardState, env: WizardEnv = {}): Array<string | undefined> {
+	return hostFieldProblems(state.hosts, env).map(firstProblem);
 }
 
-function parsedHosts(state: WizardState, resolveSsh?: SshResolver): HostSpec[] {
-	return state.hosts.map(h => parseHost(h, 'host', new Collector(), resolveSsh)).filter((h): h is HostSpec => h !== undefined);
+/** Problems of the open form, per field: its draft checked against the other hosts as they are. */
+export function formProblems(state: WizardState, env: WizardEnv = {}): HostFieldProblems {
+	const form = state.form;
+	if (!form) return {};
+	return hostFieldProblems(state.hosts.map((h, i) => (i === form.index ? form.fields : h)), env, form.index)[form.index] ?? {};
+}
+
+function parsedHosts(state: WizardState, env: WizardEnv = {}): HostSpec[] {
+	return state.hosts.map(h => toHostSpec(h, 'host', new Collector(), env)).filter((h): h is HostSpec => h !== undefined);
 }
 
 /** Whole-list problem: fewer hosts than replicas (same words as the planner), or no hosts. */
@@ -282,21 +329,18 @@ export function hostCountProblem(state: WizardState): string | undefined {
 }
 
 /** Can the operator leave the current step forward? */
-export function canLeave(state: WizardState): boolean {
-	if (state.step === 'hosts') return hostProblems(state).every(p => p === undefined) && hostCountProblem(state) === undefined;
-	if (state.step === 'cluster') return Object.keys(optionProblems(state)).length === 0 && hostCountProblem(state) === undefined;
+export function canLeave(state: WizardState, env: WizardEnv = {}): boolean {
+	if (state.step === 'hosts') return state.form === undefined && hostProblems(state, env).every(p => p === undefined) && hostCountProblem(state) === undefined;
+	if (state.step === 'cluster') return Object.keys(optionProblems(state, env)).length === 0 && hostCountProblem(state) === undefined;
 	return false;
 }
 
 /** The cluster file the wizard describes. */
-export function toClusterFile(state: WizardState, resolveSsh?: SshResolver): Result<ClusterFile> {
+export function toClusterFile(state: WizardState, env: WizardEnv = {}): Result<ClusterFile> {
 	const c = new Collector();
 	const options = parseOptions(optionInput(state.options), c);
 	const base = state.base;
-	const opened = new Map(base?.hosts.map(h => [sshShorthand(h), h]));
-	const hosts = state.hosts
-		.map((h, i) => opened.get(h) ?? parseHost(h, `hosts[${i}]`, c, resolveSsh))
-		.filter((h): h is HostSpec => h !== undefined);
+	const hosts = state.hosts.map((h, i) => toHostSpec(h, `hosts[${i}]`, c, env)).filter((h): h is HostSpec => h !== undefined);
 	checkHostDuplicates(hosts, c);
 	if (state.hosts.length === 0) c.add('hosts', 'lists no host', 'add at least three hosts');
 	if (c.errors.length > 0) return {ok: false, errors: c.errors};
@@ -318,17 +362,26 @@ export interface Review {
 	files: RenderedFile[];
 	findings: Finding[];
 	tree: TreeEntry[];
+	/** What the review lists and previews: every rendered file per host (`host:path`), then the cluster.yaml export writes. */
+	browse: BrowseEntry[];
+}
+
+export interface BrowseEntry {
+	label: string;
+	content: string;
 }
 
 /** Everything the review step shows: plan, files per host, lint findings, the export tree. */
-export function review(state: WizardState, resolveSsh?: SshResolver): Result<Review, InventoryError> {
-	const cluster = toClusterFile(state, resolveSsh);
+export function review(state: WizardState, env: WizardEnv = {}): Result<Review, InventoryError> {
+	const cluster = toClusterFile(state, env);
 	if (!cluster.ok) return cluster;
 	const planned = buildPlan(cluster.value);
 	if (!planned.ok) return {ok: false, errors: planned.errors};
 	const files = renderCluster(planned.plan);
-	return {
-		ok: true,
-		value: {cluster: cluster.value, plan: planned.plan, files, findings: lintRendered(files), tree: exportTree(cluster.value, planned.plan, files)},
-	};
+	const tree = exportTree(cluster.value, planned.plan, files);
+	const browse = [
+		...files.map(f => ({label: `${f.host}:${f.path}`, content: f.content})),
+		...tree.filter(e => e.path === 'cluster.yaml').map(e => ({label: e.path, content: e.content ?? ''})),
+	];
+	return {ok: true, value: {cluster: cluster.value, plan: planned.plan, files, findings: lintRendered(files), tree, browse}};
 }

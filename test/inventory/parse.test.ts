@@ -210,3 +210,24 @@ test('brokerProperties keep the text written in YAML (04 stays 04, 1.0 stays 1.0
 	assert.ok(r.ok);
 	assert.deepEqual(r.value.brokerProperties, {deleteWhen: '04', ratio: '1.0', quoted: '007', flag: 'true'});
 });
+
+test('ssh.auth: agent or ask; agent takes no identity and no IdentityFile default; ask keeps the key for its passphrase', () => {
+	const resolve = sshResolverFromText(SSH_CONFIG, '/home/op');
+	const cluster = parsed([
+		'version: 1',
+		'hosts:',
+		'  - {ssh: {host: rmq-1, auth: agent}}',
+		'  - {ssh: {host: rmq-2, auth: ask}}',
+		'  - {ssh: {host: 192.168.1.77, auth: ask, identity: /keys/k}}',
+	].join('\n'), resolve);
+	assert.deepEqual(cluster.hosts, [
+		{name: 'rmq-1', ssh: {host: 'rmq-1', user: 'deploy', port: 2222, auth: 'agent', proxyJump: 'bastion'}, ip: '192.168.1.71'},
+		{name: 'rmq-2', ssh: {host: 'rmq-2', user: 'deploy', port: 2222, auth: 'ask', identity: '/home/op/.ssh/rmq', proxyJump: 'bastion'}, ip: '192.168.1.76'},
+		{name: '192.168.1.77', ssh: {host: '192.168.1.77', auth: 'ask', identity: '/keys/k'}, ip: '192.168.1.77'},
+	]);
+});
+
+test('ssh.auth: anything else, or agent with an identity, is reported with the fix', () => {
+	assertError(errorsOf('version: 1\nhosts: [{ssh: {host: 10.0.0.1, auth: password}}]\n'), 'hosts[0].ssh.auth', /must be "agent" or "ask", got "password"/);
+	assertError(errorsOf('version: 1\nhosts: [{ssh: {host: 10.0.0.1, auth: agent, identity: /k}}]\n'), 'hosts[0].ssh.identity', /is not used with auth: agent/);
+});

@@ -36,6 +36,8 @@ function everything(): ClusterFile {
 			{name: 'b', ssh: {host: '2001:db8::7', port: 2200}, ip: '192.168.1.76'},
 			{name: 'c', ssh: {host: 'node-c.example.com'}, ip: '192.168.1.77', cpus: 2},
 			{name: 'd', ssh: {host: 'fe80::1'}, ip: '192.168.1.78'},
+			{name: 'e', ssh: {host: '192.168.1.79', auth: 'agent'}, ip: '192.168.1.79'},
+			{name: 'f', ssh: {host: '192.168.1.80', user: 'op', auth: 'ask', identity: '/home/op/.ssh/locked'}, ip: '192.168.1.80'},
 		],
 	};
 	const plan = buildPlan(cluster);
@@ -74,6 +76,8 @@ test('the written file documents placement and starts with version', () => {
 test('ssh keys are written in one order whatever order they were merged in', () => {
 	const a = {...seed(), hosts: [{name: 'a', ssh: {host: 'rmq-1', port: 2222, proxyJump: 'b', user: 'root'}, ip: '192.168.1.71'}]};
 	const b = {...seed(), hosts: [{name: 'a', ssh: {proxyJump: 'b', user: 'root', host: 'rmq-1', port: 2222}, ip: '192.168.1.71'}]};
+	const c = {...seed(), hosts: [{name: 'a', ssh: {auth: 'ask' as const, identity: '/k', host: 'rmq-1'}, ip: '192.168.1.71'}]};
+	assert.match(clusterToYaml(c), /ssh:\n\s+host: rmq-1\n\s+identity: \/k\n\s+auth: ask\n/);
 	assert.equal(clusterToYaml(a), clusterToYaml(b));
 	assert.equal(clusterToYaml(roundTrip(a)), clusterToYaml(a));
 });

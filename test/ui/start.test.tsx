@@ -9,25 +9,11 @@ import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/App.tsx';
 import {ClusterStore} from '../../source/store/clusters.ts';
 import {initialState, toClusterFile} from '../../source/wizard/model.ts';
+import {flat, KEY, plain, press, type, waitFrame} from './drive.ts';
 
-const tick = (ms = 40) => new Promise(r => setTimeout(r, ms));
-const KEY = {enter: '\r', esc: '\u001B', down: '\u001B[B'};
 const noExport = async () => {
 	throw new Error('not expected');
 };
-async function press(stdin: {write: (s: string) => void}, ...keys: string[]) {
-	for (const k of keys) {
-		stdin.write(k);
-		await tick();
-	}
-}
-async function type(stdin: {write: (s: string) => void}, text: string) {
-	for (const ch of text) {
-		stdin.write(ch);
-		await tick(5);
-	}
-	await tick();
-}
 async function withStore(fn: (cwd: string) => Promise<void>) {
 	const cwd = await mkdtemp(join(tmpdir(), 'rmq-start-'));
 	try {
@@ -50,22 +36,22 @@ function seed(cwd: string) {
 test('opening a saved cluster fills the wizard with identical values and walks to review', () => withStore(async cwd => {
 	const saved = seed(cwd);
 	const ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} />);
-	await tick();
-	let frame = ui.lastFrame()!;
+	let frame = await waitFrame(ui, 'Saved clusters');
 	assert.match(frame, /Saved clusters/);
 	assert.match(frame, />? lab\s+3/);
 	assert.match(frame, /prod\s+3/);
-	await press(ui.stdin, KEY.down, KEY.enter); // prod
-	frame = ui.lastFrame()!;
+	frame = await press(ui, [KEY.down, KEY.enter], 'rmq-tui · prod'); // prod
 	assert.match(frame, /rmq-tui · prod/);
 	assert.match(frame, /Step 1\/3 · Hosts/);
-	for (const [i, h] of HOSTS.entries()) assert.match(frame, new RegExp(`${i + 1} {2}${h.replace(/\./g, '\\.')}`));
-	await press(ui.stdin, KEY.enter);
-	frame = ui.lastFrame()!;
+	// Each host field by field: name, address, user, port (admin@192.168.1.76:2222 was typed as one entry).
+	const rows: Array<[address: string, user: string, port: string]> = [['192.168.1.71', '-', '22'], ['192.168.1.76', 'admin', '2222'], ['192.168.1.77', '-', '22']];
+	for (const [i, [address, user, port]] of rows.entries()) {
+		assert.match(frame, new RegExp(`${i + 1} {2}${address.replace(/\./g, '\\.')} +${address.replace(/\./g, '\\.')} +${user} +${port} `));
+	}
+	frame = await press(ui, KEY.enter, 'Step 2/3');
 	assert.match(frame, /Cluster name\s+Prod/);
 	assert.match(frame, /Name server heap\s+768m/);
-	await press(ui.stdin, 'n');
-	frame = ui.lastFrame()!;
+	frame = await press(ui, 'n', 'Step 3/3');
 	assert.match(frame, /Step 3\/3 · Review: Prod/);
 	assert.doesNotMatch(frame, /unsaved/);
 	// The same cluster file as saved.
@@ -79,18 +65,17 @@ test('opening a saved cluster fills the wizard with identical values and walks t
 
 test('saving from review asks a name (default the cluster name) and clears unsaved', () => withStore(async cwd => {
 	const ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} />);
-	await tick();
+	await waitFrame(ui, 'Step 1/3');
 	assert.match(ui.lastFrame()!, /Step 1\/3 · Hosts/); // empty store: straight to hosts
-	for (const h of HOSTS) {
-		await type(ui.stdin, h);
-		await press(ui.stdin, KEY.enter);
+	for (const [i, h] of HOSTS.entries()) {
+		await type(ui, h);
+		await press(ui, KEY.enter, new RegExp(`^ +${i + 1} {2}`, 'm'));
 	}
-	await press(ui.stdin, KEY.enter, 'n');
+	await press(ui, [KEY.enter, 'n'], 'Step 3/3');
 	assert.match(ui.lastFrame()!, /unsaved/);
-	await press(ui.stdin, 's');
+	await press(ui, 's', 'save as>');
 	assert.match(ui.lastFrame()!, /save as> RaftCluster/);
-	await press(ui.stdin, KEY.enter);
-	const frame = ui.lastFrame()!;
+	const frame = await press(ui, KEY.enter, '✓ saved');
 	assert.match(frame, /✓ saved "RaftCluster"/);
 	assert.doesNotMatch(frame, /unsaved/);
 	assert.match(frame, /rmq-tui · RaftCluster/);
@@ -103,13 +88,12 @@ test('saving from review asks a name (default the cluster name) and clears unsav
 test('d deletes a saved cluster after y; n keeps it', () => withStore(async cwd => {
 	seed(cwd);
 	const ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} />);
-	await tick();
-	await press(ui.stdin, 'd');
+	await waitFrame(ui, 'Saved clusters');
+	await press(ui, 'd', 'Delete saved cluster');
 	assert.match(ui.lastFrame()!, /Delete saved cluster "lab"\? y delete · n keep/);
-	await press(ui.stdin, 'n');
+	await press(ui, 'n', frame => !frame.includes('Delete saved cluster'));
 	assert.match(ui.lastFrame()!, /lab\s+3/);
-	await press(ui.stdin, 'd', 'y');
-	const frame = ui.lastFrame()!;
+	const frame = await press(ui, ['d', 'y'], 'deleted saved cluster');
 	assert.match(frame, /deleted saved cluster "lab"/);
 	assert.doesNotMatch(frame, /lab\s+3/);
 	const opened = ClusterStore.open({cwd});
@@ -121,16 +105,17 @@ test('d deletes a saved cluster after y; n keeps it', () => withStore(async cwd 
 test('a broken entry shows its error; a corrupted file offers m to move it aside', () => withStore(async cwd => {
 	await writeFile(join(cwd, 'config.json'), '{"clusters": {"bad": {"yaml": "hosts: [: x", "savedAt": ""}}}');
 	let ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} />);
-	await tick();
+	await waitFrame(ui, frame => flat(frame).includes('✗ saved cluster "bad"'));
 	assert.match(ui.lastFrame()!.replace(/\s+/g, ' '), /✗ saved cluster "bad"/);
-	await press(ui.stdin, KEY.enter);
+	const before = plain(ui.lastFrame());
+	await press(ui, KEY.enter, frame => frame !== before && flat(frame).includes('delete it with d')); // the flash
 	assert.match(ui.lastFrame()!.replace(/\s+/g, ' '), /delete it with d/);
 	ui.unmount();
 	await writeFile(join(cwd, 'config.json'), '{not json');
 	ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} />);
-	await tick();
+	await waitFrame(ui, frame => flat(frame).includes('cannot be read'));
 	assert.match(ui.lastFrame()!.replace(/\s+/g, ' '), /cannot be read/);
-	await press(ui.stdin, 'm');
+	await press(ui, 'm', frame => flat(frame).includes('moved the unreadable file'));
 	const frame = ui.lastFrame()!.replace(/\s+/g, ' ');
 	assert.match(frame, /moved the unreadable file to .*corrupt-/);
 	assert.match(frame, /none saved/);

@@ -4,12 +4,14 @@ import {buildPlan} from '../../source/plan/plan.ts';
 import {clusterFromHosts} from '../../source/inventory/from-flags.ts';
 import {DEFAULT_OPTIONS} from '../../source/inventory/schema.ts';
 import {
-	addressProblem, canLeave, DEFAULT_FIELDS, hostCountProblem, hostProblems, initialState, optionInput, optionProblems,
+	addressProblem, canLeave, DEFAULT_FIELDS, formProblems, hostCountProblem, hostProblems, initialState, optionInput, optionProblems,
 	review, splitPaste, stateFromCluster, toClusterFile, wizardReducer, type WizardAction, type WizardState,
 } from '../../source/wizard/model.ts';
+import {emptyHost, HOST_FIELDS} from '../../source/wizard/host-fields.ts';
 
 const SEED = ['192.168.1.71', '192.168.1.76', '192.168.1.77'];
-const run = (state: WizardState, ...actions: WizardAction[]): WizardState => actions.reduce(wizardReducer, state);
+const run = (state: WizardState, ...actions: WizardAction[]): WizardState => actions.reduce((s, a) => wizardReducer(s, a), state);
+const addresses = (s: WizardState): string[] => s.hosts.map(h => h.address);
 
 test('initial state: hosts step, no hosts, defaults from DEFAULT_OPTIONS, clean', () => {
 	const s = initialState();
@@ -30,7 +32,7 @@ test('initial state: hosts step, no hosts, defaults from DEFAULT_OPTIONS, clean'
 
 test('typing then submit adds one host, selects it, marks dirty', () => {
 	const s = run(initialState(), {type: 'input', text: '192.168.1.71'}, {type: 'submit'});
-	assert.deepEqual(s.hosts, ['192.168.1.71']);
+	assert.deepEqual(addresses(s), ['192.168.1.71']);
 	assert.equal(s.input, '');
 	assert.equal(s.selected, 0);
 	assert.equal(s.dirty, true);
@@ -49,12 +51,12 @@ for (const [name, text] of [
 ] as const) {
 	test(`paste of a list separated by ${name} adds them all`, () => {
 		const s = run(initialState(), {type: 'paste', text});
-		assert.deepEqual(s.hosts, SEED);
+		assert.deepEqual(addresses(s), SEED);
 		assert.equal(s.selected, 2);
 		assert.equal(s.dirty, true);
 	});
 	test(`a typed list separated by ${name} is split on submit`, () => {
-		assert.deepEqual(run(initialState(), {type: 'input', text}, {type: 'submit'}).hosts, SEED);
+		assert.deepEqual(addresses(run(initialState(), {type: 'input', text}, {type: 'submit'})), SEED);
 	});
 }
 
@@ -77,21 +79,54 @@ test('select / selectBy clamp to the list', () => {
 	assert.equal(run(initialState(), {type: 'selectBy', delta: 1}).selected, -1);
 });
 
-test('edit loads the selected host into the input; submit replaces it in place', () => {
+test('edit opens the form on the selected host; formSet edits the focused field; formSave replaces the host in place', () => {
 	const s = run(initialState(SEED), {type: 'select', index: 1}, {type: 'edit'});
-	assert.equal(s.input, '192.168.1.76');
-	assert.equal(s.editing, 1);
-	const t = run(s, {type: 'input', text: '10.0.0.9'}, {type: 'submit'});
-	assert.deepEqual(t.hosts, ['192.168.1.71', '10.0.0.9', '192.168.1.77']);
-	assert.equal(t.editing, undefined);
+	assert.equal(s.form?.index, 1);
+	assert.equal(s.form?.fields.address, '192.168.1.76');
+	assert.equal(s.form?.focus, 0);
+	const t = run(s,
+		{type: 'formSet', value: '10.0.0.9'},
+		{type: 'formFocus', delta: 3}, {type: 'formSet', value: 'admin'},
+		{type: 'formFocus', delta: 1}, {type: 'formSet', value: '2222'},
+		{type: 'formFocus', delta: 1}, {type: 'formAuth', delta: 2},
+		{type: 'formSave'});
+	assert.deepEqual(addresses(t), ['192.168.1.71', '10.0.0.9', '192.168.1.77']);
+	assert.deepEqual(t.hosts[1], {...emptyHost('10.0.0.9'), user: 'admin', port: '2222', auth: 'ask'});
+	assert.equal(t.form, undefined);
 	assert.equal(t.selected, 1);
+	assert.equal(t.dirty, true);
 });
 
-test('cancelEdit leaves the list alone', () => {
-	const s = run(initialState(SEED), {type: 'edit'}, {type: 'input', text: 'x'}, {type: 'cancelEdit'});
-	assert.deepEqual(s.hosts, SEED);
-	assert.equal(s.editing, undefined);
-	assert.equal(s.input, '');
+test('form focus wraps both ways; formAuth only acts on the identity field and cycles key → agent → ask', () => {
+	const s = run(initialState(SEED), {type: 'edit'});
+	assert.equal(run(s, {type: 'formFocus', delta: -1}).form?.focus, HOST_FIELDS.length - 1);
+	assert.equal(run(s, {type: 'formFocus', delta: HOST_FIELDS.length}).form?.focus, 0);
+	assert.equal(run(s, {type: 'formAuth', delta: 1}).form?.fields.auth, 'key');
+	const auth = run(s, {type: 'formFocus', delta: HOST_FIELDS.findIndex(f => f.key === 'auth')});
+	assert.deepEqual([1, 2, 3, -1].map(delta => run(auth, {type: 'formAuth', delta}).form?.fields.auth), ['agent', 'ask', 'key', 'ask']);
+	assert.equal(run(auth, {type: 'formSet', value: 'x'}), auth, 'the identity choice takes no text');
+});
+
+test('saving the form with ssh-agent drops a typed key path; an unchanged form leaves the wizard clean', () => {
+	const key = HOST_FIELDS.findIndex(f => f.key === 'identity');
+	const auth = HOST_FIELDS.findIndex(f => f.key === 'auth');
+	const s = run(initialState(SEED), {type: 'edit'}, {type: 'formFocus', delta: key}, {type: 'formSet', value: '/k'},
+		{type: 'formFocus', delta: auth - key}, {type: 'formAuth', delta: 1}, {type: 'formSave'});
+	assert.deepEqual(s.hosts[0], {...emptyHost('192.168.1.71'), auth: 'agent'});
+	const clean = run(initialState(SEED), {type: 'edit'}, {type: 'formSave'});
+	assert.equal(clean.dirty, false);
+});
+
+test('formCancel leaves the list alone', () => {
+	const s = run(initialState(SEED), {type: 'edit'}, {type: 'formSet', value: 'x'}, {type: 'formCancel'});
+	assert.deepEqual(addresses(s), SEED);
+	assert.equal(s.form, undefined);
+	assert.equal(s.dirty, false);
+});
+
+test('canLeave is false while the form is open', () => {
+	assert.equal(canLeave(run(initialState(SEED), {type: 'edit'})), false);
+	assert.equal(canLeave(initialState(SEED)), true);
 });
 
 test('edit with nothing selected does nothing', () => {
@@ -101,7 +136,7 @@ test('edit with nothing selected does nothing', () => {
 
 test('remove deletes the selected host and keeps a valid selection', () => {
 	let s = run(initialState(SEED), {type: 'select', index: 2}, {type: 'remove'});
-	assert.deepEqual(s.hosts, SEED.slice(0, 2));
+	assert.deepEqual(addresses(s), SEED.slice(0, 2));
 	assert.equal(s.selected, 1);
 	s = run(s, {type: 'remove'}, {type: 'remove'});
 	assert.deepEqual(s.hosts, []);
@@ -111,10 +146,10 @@ test('remove deletes the selected host and keeps a valid selection', () => {
 
 test('move up/down swaps with the neighbour and follows the row; ends are no-ops', () => {
 	const s = run(initialState(SEED), {type: 'select', index: 0}, {type: 'move', delta: 1});
-	assert.deepEqual(s.hosts, ['192.168.1.76', '192.168.1.71', '192.168.1.77']);
+	assert.deepEqual(addresses(s), ['192.168.1.76', '192.168.1.71', '192.168.1.77']);
 	assert.equal(s.selected, 1);
 	const t = run(s, {type: 'move', delta: -1});
-	assert.deepEqual(t.hosts, SEED);
+	assert.deepEqual(addresses(t), SEED);
 	assert.equal(t.selected, 0);
 	assert.equal(wizardReducer(t, {type: 'move', delta: -1}), t);
 	const end = run(t, {type: 'select', index: 2});
@@ -126,7 +161,7 @@ test('addressProblem uses the inventory parser messages', () => {
 	assert.equal(addressProblem('192.168.1.276'), '"192.168.1.276" is not a valid IPv4 address (four numbers 0–255 separated by dots)');
 	assert.equal(addressProblem('node_1'), '"node_1" is neither an IPv4/IPv6 address nor a valid host name');
 	assert.equal(addressProblem('alpha'), 'is required because ssh target "alpha" is not an IPv4 address');
-	assert.equal(addressProblem('alpha', () => ({hostName: '10.0.0.5'})), undefined);
+	assert.equal(addressProblem('alpha', {resolveSsh: () => ({hostName: '10.0.0.5'})}), undefined);
 });
 
 test('hostProblems: bad address and duplicate, each on its row', () => {
@@ -250,7 +285,7 @@ test('review fails with the planner message when there are too few hosts', () =>
 
 test('one address arriving with its Enter in the same chunk is added (fast typing, one-line paste)', () => {
 	const s = wizardReducer(wizardReducer(initialState(), {type: 'input', text: '192.168.'}), {type: 'paste', text: '1.71\r'});
-	assert.deepEqual(s.hosts, ['192.168.1.71']);
+	assert.deepEqual(addresses(s), ['192.168.1.71']);
 	assert.equal(s.input, '');
 	const typing = wizardReducer(initialState(), {type: 'paste', text: 'mq1'});
 	assert.deepEqual(typing.hosts, []);
@@ -270,4 +305,35 @@ test('a cluster opened from a file keeps what the wizard does not show (ports, p
 	const back = toClusterFile(stateFromCluster(pinned));
 	assert.ok(back.ok);
 	assert.deepEqual(back.value, pinned);
+});
+
+test('formProblems: the draft is checked against every other host, field by field', () => {
+	const s = run(initialState(SEED), {type: 'select', index: 0}, {type: 'edit'}, {type: 'formSet', value: '192.168.1.77'});
+	assert.deepEqual(formProblems(s), {address: 'duplicates host 3 (name 192.168.1.77)'});
+	const port = run(s, {type: 'formSet', value: '192.168.1.71'}, {type: 'formFocus', delta: 4}, {type: 'formSet', value: '0'});
+	assert.deepEqual(formProblems(port), {port: 'must be a whole number from 1 to 65535, got 0'});
+	const key = run(port, {type: 'formSet', value: ''}, {type: 'formFocus', delta: 2}, {type: 'formSet', value: '/nope'});
+	assert.deepEqual(formProblems(key, {fileExists: () => false}), {identity: 'key file "/nope" does not exist'});
+	assert.deepEqual(formProblems(initialState(SEED)), {}, 'no form, no problems');
+});
+
+test('typing and backspace are reducer actions (keys faster than renders are not lost)', () => {
+	const s = run(initialState(), {type: 'inputType', text: '10.'}, {type: 'inputType', text: '0.0.1'}, {type: 'inputBackspace'}, {type: 'inputType', text: '2'});
+	assert.equal(s.input, '10.0.0.2');
+	const f = run(initialState(SEED), {type: 'edit'}, {type: 'formFocus', delta: 3}, {type: 'formType', text: 'ro'}, {type: 'formType', text: 'ott'}, {type: 'formBackspace'});
+	assert.equal(f.form?.fields.user, 'root');
+});
+
+test('with ~/.ssh/config, aliases leave the hosts step and reach the review; stateFromCluster leaves its defaults empty', () => {
+	const resolveSsh = (alias: string) => ({hostName: `10.0.0.${alias.slice(-1)}`, user: 'deploy'});
+	const s = initialState(['mq1', 'mq2', 'mq3']);
+	assert.equal(run(s, {type: 'next'}).step, 'hosts', 'without the resolver an alias needs an ip');
+	const next = wizardReducer(s, {type: 'next'}, {resolveSsh});
+	assert.equal(next.step, 'cluster');
+	const r = review({...next, step: 'review'}, {resolveSsh});
+	assert.ok(r.ok);
+	assert.deepEqual(r.value.cluster.hosts[0], {name: 'mq1', ssh: {host: 'mq1', user: 'deploy'}, ip: '10.0.0.1'});
+	assert.equal(r.value.browse.at(-1)?.label, 'cluster.yaml');
+	assert.match(r.value.browse.at(-1)!.content, /user: deploy/);
+	assert.deepEqual(stateFromCluster(r.value.cluster, {resolveSsh}).hosts, s.hosts);
 });
