@@ -17,7 +17,7 @@ export interface FlagSpec {
 	option?: string;
 	/** Parse the string into the option's type. */
 	kind?: 'int' | 'list';
-	section: 'Commands' | 'Cluster source' | 'Export' | 'Cluster options' | 'SSH' | 'Simulator' | 'Output' | 'General';
+	section: 'Commands' | 'Cluster source' | 'Export' | 'Deploy' | 'Cluster options' | 'SSH' | 'Simulator' | 'Output' | 'General';
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -27,6 +27,15 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'inventory', example: '-i cluster.yaml', type: 'string', short: 'i', value: 'FILE', section: 'Cluster source', description: 'a cluster file (cluster.yaml, YAML or JSON; see README "Cluster file")'},
 	{name: 'namesrv', example: "status --namesrv '10.0.0.1:9876;10.0.0.2:9876'", type: 'string', value: 'A;B', section: 'Cluster source', description: 'status: name servers of a running cluster (ip[:port], ";" or ","); its groups are discovered'},
 	{name: 'timeout', example: 'status --namesrv 10.0.0.1 --timeout 1000', type: 'string', value: 'MS', kind: 'int', section: 'Cluster source', description: 'status: how long to wait for each connection and answer (default 3000)'},
+	{name: 'yes', example: 'deploy -i cluster.yaml --yes', type: 'boolean', short: 'y', section: 'Deploy', description: 'deploy/down: go ahead without asking (the changes are still printed first)'},
+	{name: 'dry-run', example: 'deploy -i cluster.yaml --dry-run', type: 'boolean', section: 'Deploy', description: 'deploy: print per host exactly what would change (file diffs, containers) and change nothing'},
+	{name: 'image-archive', example: 'deploy -i cluster.yaml --image-archive rocketmq-images.tar', type: 'string', value: 'FILE', section: 'Deploy', description: 'deploy: upload this `docker save` tarball to hosts that lack the images (no registry needed)'},
+	{name: 'skip-preflight', example: 'deploy -i cluster.yaml --skip-preflight', type: 'boolean', section: 'Deploy', description: 'deploy: do not stop on failed preflight checks (they still run when possible); not recommended'},
+	{name: 'adopt', example: 'deploy -i cluster.yaml --adopt', type: 'boolean', section: 'Deploy', description: 'deploy: replace containers of the same name made by hand (e.g. from the guide); their data dirs stay'},
+	{name: 'break-lock', example: 'deploy -i cluster.yaml --break-lock', type: 'boolean', section: 'Deploy', description: 'deploy/down: remove a stale deploy lock left by a run that died (check that nobody is deploying)'},
+	{name: 'accept-new-host-keys', example: 'deploy -i cluster.yaml --accept-new-host-keys', type: 'boolean', section: 'Deploy', description: 'record unknown SSH host keys without asking (as StrictHostKeyChecking=accept-new); changed keys are always refused'},
+	{name: 'purge', example: 'down -i cluster.yaml --purge', type: 'boolean', section: 'Deploy', description: 'down: also delete the cluster\'s data dirs (stores, logs, confs); asks you to type the cluster name'},
+	{name: 'local-port', example: 'console -i cluster.yaml --local-port 8080', type: 'string', value: 'PORT', kind: 'int', section: 'Deploy', description: 'console: local port of the SSH tunnel to the console (default its port on the host, 19876)'},
 	{name: 'cluster-name', example: '--cluster-name OrdersCluster', type: 'string', value: 'NAME', option: 'name', section: 'Cluster options', description: 'brokerClusterName (default RaftCluster)'},
 	{name: 'groups', example: '--groups 3', type: 'string', value: 'N', option: 'groups', kind: 'int', section: 'Cluster options', description: 'DLedger groups (default 2: RaftNode00, RaftNode01)'},
 	{name: 'replicas', example: '--replicas 5', type: 'string', value: 'N', option: 'replicas', kind: 'int', section: 'Cluster options', description: 'replicas per group, odd, each on its own host (default 3)'},

@@ -3,6 +3,8 @@ import {formatErrors} from '../inventory/errors.ts';
 import {packageVersion} from '../util/package-root.ts';
 import {parseArgs, type ParsedArgs} from './args.ts';
 import {clusterFromFlags, flagForPath, InputErrors, sshResolverFor} from './cluster-input.ts';
+import {only} from './only.ts';
+import {consoleCli, deployCli, downCli} from './remote-commands.ts';
 import {FLAGS} from './flags.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
@@ -11,12 +13,8 @@ import {namesrvList, sourceFromCluster, statusCommand} from './commands/status.t
 import {helpText} from './help.ts';
 import {EXIT, UsageError, type CommandIO} from './io.ts';
 
-const COMMANDS = ['lint', 'sim', 'status'] as const;
+const COMMANDS = ['console', 'deploy', 'down', 'lint', 'sim', 'status'] as const;
 
-function only(args: ParsedArgs, allowed: readonly string[], context: string): void {
-	const extra = [...args.given].filter(name => !allowed.includes(name));
-	if (extra.length > 0) throw new UsageError(`${extra.map(n => `--${n}`).join(', ')} ${extra.length === 1 ? 'does' : 'do'} not apply to ${context}`, 'run rmq-tui --help');
-}
 
 async function status(args: ParsedArgs, io: CommandIO): Promise<number> {
 	only(args, ['namesrv', 'inventory', 'json', 'timeout', 'ssh-config'], 'rmq-tui status');
@@ -62,6 +60,9 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	}
 	if (args.command === 'status') return status(args, io);
 	if (args.command === 'sim') return sim(args, io);
+	if (args.command === 'deploy') return deployCli(args, io);
+	if (args.command === 'down') return downCli(args, io);
+	if (args.command === 'console') return consoleCli(args, io);
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}

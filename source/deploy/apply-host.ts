@@ -32,6 +32,8 @@ export async function hostStep<T>(host: string, step: HostStep, emit: DeployList
 
 export interface PrepareOptions {
 	imageArchive?: string;
+	/** image → a host that has it (copied from there with docker save | docker load when there is no archive). */
+	imageSources?: ReadonlyMap<string, Host>;
 }
 
 export async function prepareHost(host: Host, changes: HostChanges, emit: DeployListener, options: PrepareOptions): Promise<void> {
@@ -60,12 +62,15 @@ export async function prepareHost(host: Host, changes: HostChanges, emit: Deploy
 		for (const image of changes.missingImages) {
 			if (await host.imageId(image)) continue; // an earlier archive carried it too
 			const progress = (p: {text: string; fraction?: number}) => emit({type: 'image', host: name, image, progress: p});
+			const source = options.imageSources?.get(image);
 			if (options.imageArchive) await host.loadImageArchive(options.imageArchive, progress);
+			else if (source) await host.loadImageStream(await source.exportImage(image), p => progress({...p, text: `${p.text} from ${source.name}`}));
 			else await host.pullImage(image, progress);
 			if (!(await host.imageId(image))) {
-				throw new Error(options.imageArchive ? `the image archive has no ${image}: add it (\`docker save ${image} … -o FILE\`)` : `pulling ${image} did not leave it on the host`);
+				throw new Error(options.imageArchive ? `the image archive has no ${image}: add it (\`docker save ${image} … -o FILE\`)` : `${source ? `copying ${image} from ${source.name}` : `pulling ${image}`} did not leave it on the host`);
 			}
 		}
-		return {value: undefined, detail: `${changes.missingImages.join(', ')} ${options.imageArchive ? 'loaded' : 'pulled'}`};
+		const how = options.imageArchive ? 'loaded from the archive' : changes.missingImages.every(i => options.imageSources?.has(i)) ? 'copied from another host' : 'pulled';
+		return {value: undefined, detail: `${changes.missingImages.join(', ')} ${how}`};
 	});
 }

@@ -34,7 +34,8 @@ export function differences(spec: ContainerSpec, observed: ObservedContainer, de
 	else if (desiredImageId !== undefined && desiredImageId !== observed.imageId) {
 		reasons.push(`image ${spec.image} now resolves to ${desiredImageId.slice(0, 19)} (was ${observed.imageId.slice(0, 19)})`);
 	}
-	if (JSON.stringify(spec.command) !== JSON.stringify(observed.command)) reasons.push('command changed');
+	// No command: the image's own, which Docker reports back as the container's (compose semantics).
+	if (spec.command.length > 0 && JSON.stringify(spec.command) !== JSON.stringify(observed.command)) reasons.push('command changed');
 	const env = new Map(observed.env);
 	for (const [key, value] of spec.env) {
 		const was = env.get(key);
@@ -49,7 +50,7 @@ export function differences(spec: ContainerSpec, observed: ObservedContainer, de
 	if (spec.init !== observed.init) reasons.push(`init ${observed.init} → ${spec.init}`);
 	if (spec.restart !== observed.restart) reasons.push(`restart policy ${observed.restart || '(none)'} → ${spec.restart}`);
 	if (spec.stopTimeoutSeconds !== undefined && spec.stopTimeoutSeconds !== observed.stopTimeoutSeconds) {
-		reasons.push(`stop timeout ${observed.stopTimeoutSeconds ?? 'default'}s → ${spec.stopTimeoutSeconds}s`);
+		reasons.push(`stop timeout ${observed.stopTimeoutSeconds === undefined ? 'default' : `${observed.stopTimeoutSeconds}s`} → ${spec.stopTimeoutSeconds}s`);
 	}
 	for (const [key, value] of Object.entries(spec.labels)) {
 		if (observed.labels[key] === value) continue;

@@ -23,7 +23,7 @@ export function hostSection(h: HostChanges): string[] {
 		if (f.kind === 'update') lines.push(`  ~ update ${f.file.path} (backup ${f.backupPath})`, ...f.diff.split('\n').map(l => `      ${l}`));
 	}
 	for (const image of h.missingImages) lines.push(`  + image ${image}`);
-	if (h.createNetwork) lines.push('  + create network');
+	if (h.createNetwork) lines.push(`  + create network ${h.containers[0]?.spec.network ?? ''}`.trimEnd());
 	for (const c of h.containers) {
 		const line = containerLine(c);
 		if (line) lines.push(line);

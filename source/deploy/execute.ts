@@ -35,6 +35,8 @@ export interface DeployOptions {
 	breakLock?: boolean;
 	/** Per wait (containers answering, a group electing). */
 	timeoutMs?: number;
+	/** Hosts prepared at once (dirs, files, network, image); default all. 1 = one after another. */
+	hostConcurrency?: number;
 	pollMs?: number;
 }
 
@@ -72,8 +74,20 @@ export function planDigest(files: readonly RenderedFile[]): string {
 const failureOf = (error: unknown, fallback: DeployFailure['step']): DeployFailure =>
 	error instanceof HostStepError ? {host: error.host, step: error.step, message: error.message} : {step: fallback, message: (error as Error).message};
 
-async function settledAll<T>(names: readonly string[], run: (name: string) => Promise<T>): Promise<{values: Map<string, T>; failures: DeployFailure[]}> {
-	const results = await Promise.allSettled(names.map(run));
+/** Runs `run` for every name, at most `limit` at a time, collecting values and failures. */
+async function settledAll<T>(names: readonly string[], run: (name: string) => Promise<T>, limit = names.length): Promise<{values: Map<string, T>; failures: DeployFailure[]}> {
+	const results: PromiseSettledResult<T>[] = new Array(names.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < names.length) {
+			const i = next++;
+			results[i] = await run(names[i]!).then(
+				value => ({status: 'fulfilled', value}) as const,
+				(reason: unknown) => ({status: 'rejected', reason}) as const,
+			);
+		}
+	};
+	await Promise.all(Array.from({length: Math.max(1, Math.min(limit, names.length))}, worker));
 	const values = new Map<string, T>();
 	const failures: DeployFailure[] = [];
 	results.forEach((r, i) => (r.status === 'fulfilled' ? values.set(names[i]!, r.value) : failures.push(failureOf(r.reason, 'connect'))));
@@ -166,7 +180,9 @@ export async function deploy(req: DeployRequest): Promise<DeployResult> {
 	let done = changes;
 	try {
 		if (failures.length > 0) return {ok: false, changes, checks, failures};
-		const prep = await settledAll(names, name => prepareHost(req.hosts.get(name)!, changes.hosts.find(h => h.host === name)!, emit, options));
+		const imageSources = new Map<string, Host>();
+		for (const [name, state] of read.values) for (const image of state.imageIds.keys()) if (!imageSources.has(image)) imageSources.set(image, req.hosts.get(name)!);
+		const prep = await settledAll(names, name => prepareHost(req.hosts.get(name)!, changes.hosts.find(h => h.host === name)!, emit, {...options, imageSources}), options.hostConcurrency);
 		failures.push(...prep.failures);
 		if (failures.length > 0) {
 			emit({type: 'note', level: 'warn', text: `containers not changed: ${failures.map(f => f.host).join(', ')} failed; the other hosts are prepared. Fix it and run deploy again: it continues from there.`});

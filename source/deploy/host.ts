@@ -67,6 +67,10 @@ export interface Host {
 	listContainers(): Promise<ObservedContainer[]>;
 	imageId(image: string): Promise<string | undefined>;
 	loadImageArchive(localPath: string, progress: (p: ImageProgress) => void): Promise<void>;
+	/** `docker save IMAGE` as a stream (to load on another host). */
+	exportImage(image: string): Promise<NodeJS.ReadableStream>;
+	/** `docker load` from a stream; `size` (bytes) when known, for progress. */
+	loadImageStream(stream: NodeJS.ReadableStream, progress: (p: ImageProgress) => void, size?: number): Promise<void>;
 	pullImage(image: string, progress: (p: ImageProgress) => void): Promise<void>;
 	networks(): Promise<string[]>;
 	/** True when it had to be created. */

@@ -69,7 +69,8 @@ const MIB = 1024 ** 2;
 /** Stores fill up: below this the broker refuses writes soon after start (diskMaxUsedSpaceRatio). */
 const MIN_FREE_DISK = 10 * GIB;
 const CLOCK_WARN_MS = 500;
-const CLOCK_FAIL_MS = 5000;
+/** Beyond this, cross-host drill timings are meaningless; still only a warning: deploying does not depend on it. */
+const CLOCK_BAD_MS = 5000;
 /** A JVM needs more than its heap: metaspace, thread stacks, direct buffers. */
 const JVM_OVERHEAD = 1.25;
 
@@ -134,7 +135,7 @@ function clockCheck(facts: HostFacts): Check {
 	const off = Math.abs(facts.clockOffsetMs);
 	const detail = `${facts.clockOffsetMs >= 0 ? '+' : '−'}${off} ms vs this machine`;
 	const fix = 'run NTP on every host (chrony or systemd-timesyncd): drill timings and log times are compared across hosts';
-	if (off > CLOCK_FAIL_MS) return bad('warn', 'clock', 'Clock offset', `${detail}: drill timings across hosts will be off`, fix);
+	if (off > CLOCK_BAD_MS) return bad('warn', 'clock', 'Clock offset', `${detail}: drill timings across hosts will be off`, fix);
 	if (off > CLOCK_WARN_MS) return bad('warn', 'clock', 'Clock offset', detail, fix);
 	return ok('clock', 'Clock offset', detail);
 }

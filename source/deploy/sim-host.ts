@@ -8,6 +8,7 @@
  * name exists or whose image is absent fails, a broker whose conf file is missing exits at start.
  */
 import {createHash} from 'node:crypto';
+import {Readable} from 'node:stream';
 import {propertiesMap} from '../format/properties.ts';
 import type {Clock} from '../sim/clock.ts';
 import type {SimCluster} from '../sim/cluster.ts';
@@ -195,6 +196,20 @@ export class SimHost implements Host {
 	async loadImageArchive(localPath: string, progress: (p: ImageProgress) => void): Promise<void> {
 		await this.op('loadImageArchive');
 		await this.arrive(['apacherocketmq/rocketmq:4.7.1-alpine', 'apacherocketmq/rocketmq-console:2.0.0'], `uploading ${localPath}`, progress);
+	}
+
+	async exportImage(image: string): Promise<NodeJS.ReadableStream> {
+		await this.op('exportImage');
+		if (!this.images.has(image)) throw new HostError(this.name, 'docker', `No such image: ${image}`);
+		return Readable.from([Buffer.from(JSON.stringify({image, id: this.images.get(image)}))]);
+	}
+
+	async loadImageStream(stream: NodeJS.ReadableStream, progress: (p: ImageProgress) => void): Promise<void> {
+		await this.op('loadImageStream');
+		let text = '';
+		for await (const chunk of stream) text += chunk.toString();
+		const {image} = JSON.parse(text) as {image: string};
+		await this.arrive([image], 'copying', progress);
 	}
 
 	async pullImage(image: string, progress: (p: ImageProgress) => void): Promise<void> {

@@ -79,8 +79,8 @@ export function durationSeconds(text: string, file: string): number {
 
 export function parsePort(text: string, file: string): PortBinding {
 	const parts = text.split(':');
-	const numbers = parts.slice(-2).map(Number);
-	const valid = numbers.every(n => Number.isInteger(n) && n > 0 && n < 65536);
+	const numbers = parts.slice(-2).map(p => (/^\d+$/.test(p) ? Number(p) : NaN));
+	const valid = numbers.every(n => n > 0 && n < 65536);
 	if (parts.length < 2 || parts.length > 3 || !valid) {
 		throw new SpecError(file, `port "${text}" is not HOST:CONTAINER or IP:HOST:CONTAINER`);
 	}
@@ -156,7 +156,7 @@ const ROLE_ORDER: Record<ContainerRole, number> = {namesrv: 0, broker: 1, consol
 /** Every container of every host, name servers first, then brokers, then the console (the start order). */
 export function containerSpecs(files: readonly RenderedFile[]): ContainerSpec[] {
 	return files
-		.filter(f => f.kind !== 'broker-conf')
+		.filter(f => f.kind.endsWith('-compose'))
 		.flatMap(specsFromCompose)
 		.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
 }

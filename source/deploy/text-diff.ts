@@ -20,16 +20,26 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
 			out.push({op: ' ', line: before[i]!});
 			i++;
 			j++;
-		} else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-			out.push({op: '+', line: after[j++]!});
-		} else {
+		} else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+			// On a tie the old line goes first: `-old` then `+new`, as diff -u prints a change.
 			out.push({op: '-', line: before[i++]!});
+		} else {
+			out.push({op: '+', line: after[j++]!});
 		}
 	}
 	return out;
 }
 
-const splitLines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+/** A last line without its newline keeps a `\n` (no line has one otherwise): it differs from the same line ended. */
+const NO_EOL = '\n';
+const splitLines = (text: string): string[] => {
+	if (text === '') return [];
+	const lines = text.replace(/\n$/, '').split('\n');
+	if (!text.endsWith('\n')) lines[lines.length - 1] += NO_EOL;
+	return lines;
+};
+const printed = (e: Edit): string[] =>
+	e.line.endsWith(NO_EOL) ? [`${e.op}${e.line.slice(0, -1)}`, '\\ No newline at end of file'] : [`${e.op}${e.line}`];
 
 /** `--- a`/`+++ b` and hunks with `context` lines around each change; empty when the texts are equal. */
 export function unifiedDiff(before: string, after: string, labels: {from: string; to: string}, context = 3): string {
@@ -52,7 +62,7 @@ export function unifiedDiff(before: string, after: string, labels: {from: string
 		const oldLen = body.filter(e => e.op !== '+').length;
 		const newLen = body.filter(e => e.op !== '-').length;
 		lines.push(`@@ -${oldStart + (oldLen ? 1 : 0)},${oldLen} +${newStart + (newLen ? 1 : 0)},${newLen} @@`);
-		for (const e of body) lines.push(`${e.op}${e.line}`);
+		for (const e of body) lines.push(...printed(e));
 	}
 	return lines.join('\n');
 }

@@ -50,7 +50,7 @@ export function lintRendered(files: readonly RenderedFile[], hostIps?: Record<st
 	}
 	return lintFiles({
 		confs: files.filter(f => f.kind === 'broker-conf').map(source),
-		composes: files.filter(f => f.kind !== 'broker-conf').map(source),
+		composes: files.filter(f => f.kind.endsWith('-compose')).map(source),
 		hostIps: hostIps ?? inferred,
 	});
 }

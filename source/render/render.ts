@@ -10,7 +10,8 @@ import {IMAGE, type BrokerPlan, type HostPlan, type Plan} from '../plan/types.ts
 import {fillTemplate, quotedList, type TemplateVars} from './template.ts';
 import {loadTemplates, type Templates} from './templates.ts';
 
-export type FileKind = 'namesrv-compose' | 'broker-compose' | 'broker-conf' | 'console-compose';
+/** `cluster-record`: the pinned cluster file deploy leaves on every host (`.rmq-tui/cluster.yaml`). */
+export type FileKind = 'namesrv-compose' | 'broker-compose' | 'broker-conf' | 'console-compose' | 'cluster-record';
 
 export interface RenderedFile {
 	/** Host name (plan.hosts[].spec.name). */

@@ -191,6 +191,9 @@ export interface BrokerConfigState {
 	extra?: Readonly<Record<string, string>>;
 }
 
+/** Keys a 4.7.1 broker's config objects have: properties2Object sets these from a conf and ignores the rest. */
+export const BROKER_CONFIG_KEYS: ReadonlySet<string> = new Set(CONFIG_DEFAULTS.map(([k]) => k));
+
 /** The properties text: `key=value\n` per key, no escaping (4.7.1's MixAll.properties2String). */
 export function brokerConfigText(state: BrokerConfigState): string {
 	const live: Record<string, string> = {

@@ -185,7 +185,7 @@ export class StandaloneBroker {
 				brokerId: this.brokerId,
 				brokerRole: this.storeRole,
 				storePathRootDir: s.storePathRootDir,
-				extra: {brokerIP2: s.brokerIP2, enableDLegerCommitLog: String(s.dledger !== undefined), ...(s.dledger ? {} : {dLegerGroup: '', dLegerPeers: '', dLegerSelfId: 'n0'})},
+				extra: {...s.properties, brokerIP2: s.brokerIP2, enableDLegerCommitLog: String(s.dledger !== undefined), ...(s.dledger ? {} : {dLegerGroup: '', dLegerPeers: '', dLegerSelfId: 'n0'})},
 			});
 			return encodeResponse({code: ResponseCode.SUCCESS, opaque, extFields: {version: toFastjson(this.dataVersion)}, body: Buffer.from(text, 'utf8')});
 		}

@@ -5,6 +5,7 @@
 import {closeSync, mkdirSync, openSync, statSync} from 'node:fs';
 import os from 'node:os';
 import {dirname, join, resolve} from 'node:path';
+import {BROKER_CONFIG_KEYS} from './broker-config.ts';
 import {propertiesMap} from '../format/properties.ts';
 
 /** The image's user (facts §4). */
@@ -39,7 +40,12 @@ export interface BrokerSettings {
 	brokerIP2: string;
 	storePathRootDir: string;
 	dledger?: {group: string; selfId: string; peers: Map<string, string>; port: number};
+	/** Every other conf key the broker's config objects know (e.g. maxMessageSize), as GET_BROKER_CONFIG reports them. */
+	properties: Record<string, string>;
 }
+
+/** Keys readBrokerConf models itself; the rest of the known keys pass through as `properties`. */
+const MODELLED = new Set(['brokerClusterName', 'brokerName', 'brokerId', 'brokerRole', 'listenPort', 'namesrvAddr', 'brokerIP1', 'brokerIP2', 'storePathRootDir', 'enableDLegerCommitLog', 'dLegerGroup', 'dLegerPeers', 'dLegerSelfId']);
 
 /** Integer.parseInt: optional sign, digits, int32; anything else (a trailing space) → undefined. */
 function javaInt(value: string | undefined): number | undefined {
@@ -108,6 +114,7 @@ export function readBrokerConf(bytes: Buffer | string, context: ConfContext): Br
 		brokerIP1: get('brokerIP1') ?? ip,
 		brokerIP2: get('brokerIP2') ?? ip,
 		storePathRootDir: get('storePathRootDir') ?? join(context.home, 'store'),
+		properties: Object.fromEntries([...props].filter(([key]) => BROKER_CONFIG_KEYS.has(key) && !MODELLED.has(key))),
 	};
 	if (dledgerOn) {
 		settings.brokerId = -1;

@@ -11,11 +11,15 @@ import type {WizardEnv} from '../wizard/host-fields.ts';
 import {
 	canLeave, initialState, OPTION_FIELDS, review, stateFromCluster, wizardReducer, type WizardAction, type WizardState,
 } from '../wizard/model.ts';
+import {withRecord} from '../deploy/record.ts';
 import {ClusterScreen} from './ClusterScreen.tsx';
+import {DeployScreen} from './deploy/DeployScreen.tsx';
+import {QuestionBridge} from './deploy/questions.ts';
+import {DeployRun, type Deployer} from './deploy/run.ts';
 import {Footer, footerHeight} from './Footer.tsx';
 import {HelpOverlay} from './HelpOverlay.tsx';
 import {HostsScreen} from './HostsScreen.tsx';
-import {keyName, lookup, TEXT_MODES, type ActionId, type Mode} from './keys.ts';
+import {keyName, lookup, TEXT_MODES, type ActionId, type DeployActionId, type Mode} from './keys.ts';
 import {ReviewScreen, reviewLayout} from './ReviewScreen.tsx';
 import {StartScreen, type StartView} from './StartScreen.tsx';
 import {ThemeContext, themeFor} from './theme.ts';
@@ -34,13 +38,15 @@ export interface AppProps {
 	columns?: number;
 	/** Saved clusters. With one (and no `initial`), the wizard opens on the start screen when it has entries or cannot be read. */
 	store?: OpenedStore;
+	/** Deploys the reviewed cluster (real SSH hosts, or simulated ones); without one, D says deploying is not available. */
+	deployer?: Deployer;
 }
 
 type Flash = {level: 'info' | 'error'; text: string};
 
 const errorText = (error: unknown) => `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`;
 
-export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store}: AppProps) {
+export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store, deployer}: AppProps) {
 	const {exit} = useApp();
 	const {rows, columns} = useTerminalSize({rows: startRows, columns: startColumns});
 	const wenv: WizardEnv = useMemo(() => ({resolveSsh, fileExists}), [resolveSsh, fileExists]);
@@ -64,6 +70,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 	const [help, setHelp] = useState(false);
 	const [confirmQuit, setConfirmQuit] = useState(false);
 	const [flash, setFlash] = useState<Flash | undefined>(undefined);
+	const [deploying, setDeploying] = useState<{run: DeployRun; questions: QuestionBridge} | undefined>(undefined);
 	const theme = useMemo(() => themeFor(env), [env]);
 	const reviewed = useMemo(() => (state.step === 'review' ? review(state, wenv) : undefined), [state, wenv]);
 
@@ -103,7 +110,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 		if (browse.length > 0) setFile(f => (((f + delta) % browse.length) + browse.length) % browse.length);
 		setScroll(0);
 	};
-	const handlers: Record<ActionId, () => void> = {
+	const handlers: Record<Exclude<ActionId, DeployActionId>, () => void> = {
 		submit: () => (state.input.trim() === '' ? next() : dispatch({type: 'submit'})),
 		focusTable: () => setHostFocus('table'),
 		focusInput: () => setHostFocus('input'),
@@ -151,7 +158,16 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 			return Math.max(0, Math.min(s + layout.preview, length - layout.preview));
 		}),
 		export: () => setExportDraft(''),
-		deploy: () => undefined,
+		deploy: () => {
+			if (!reviewed?.ok) return;
+			if (!deployer) {
+				setFlash({level: 'error', text: '✗ deploying is not available here (no hosts to reach); export the files instead (x)'});
+				return;
+			}
+			const {cluster, plan, files} = reviewed.value;
+			const questions = new QuestionBridge();
+			setDeploying({run: new DeployRun(deployer, plan, withRecord(cluster, plan, files), questions), questions});
+		},
 		writeExport: () => {
 			const dir = (exportDraft ?? '').trim();
 			if (dir === '') {
@@ -270,6 +286,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 	};
 
 	useInput((input, key) => {
+		if (deploying) return;
 		const name = keyName(input, key);
 		if (confirmQuit) {
 			if (name === 'y') exit();
@@ -285,7 +302,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 		const binding = lookup(mode, name);
 		if (binding) {
 			if (binding.disabled) setFlash({level: 'error', text: `${binding.label} is disabled: ${binding.disabled}`});
-			else handlers[binding.action]();
+			else (handlers as Partial<Record<ActionId, () => void>>)[binding.action]?.();
 			return;
 		}
 		if (!TEXT_MODES.has(mode)) return;
@@ -296,6 +313,25 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 		if (mode === 'hosts.input') dispatch({type: 'paste', text});
 		else typeText(text.replace(/\s+/g, ''));
 	});
+
+	if (deploying && reviewed?.ok) {
+		return (
+			<ThemeContext value={theme}>
+				<DeployScreen
+					run={deploying.run}
+					questions={deploying.questions}
+					title={`${reviewed.value.plan.options.name} to ${reviewed.value.plan.hosts.length} hosts${deployer?.label ? ` (${deployer.label})` : ''}`}
+					rows={rows}
+					columns={columns}
+					onExit={() => setDeploying(undefined)}
+					onQuit={() => {
+						void deploying.run.close();
+						exit();
+					}}
+				/>
+			</ThemeContext>
+		);
+	}
 
 	const startView: StartView = opened && !opened.ok ? {ok: false, message: opened.message, fix: opened.fix} : {ok: true, saved, path: opened?.ok ? opened.store.path : ''};
 	const body = help ? <HelpOverlay mode={mode} />

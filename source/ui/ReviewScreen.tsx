@@ -60,7 +60,7 @@ export function ReviewScreen({review, file, scroll, exportDraft, layout}: {revie
 			</Box>
 			{exportDraft !== undefined ? (
 				<Box><Text {...(t.accent ? {color: t.accent} : {})}>export to directory&gt; </Text><Text wrap="truncate">{exportDraft}</Text><Text inverse> </Text></Box>
-			) : <Text dimColor={t.dim} wrap="truncate">deploy: disabled — arrives with the deploy issue</Text>}
+			) : <Text dimColor={t.dim} wrap="truncate">D deploys: connect, check, show the changes, then ask</Text>}
 		</Box>
 	);
 }

@@ -7,8 +7,9 @@ import type {Key} from 'ink';
 /** Where the keyboard is. Text modes take printable keys as text; only their own bindings apply. */
 export type Mode =
 	| 'start' | 'start.delete' | 'start.broken' | 'hosts.input' | 'hosts.table' | 'hosts.form' | 'cluster' | 'cluster.edit'
-	| 'review' | 'review.export' | 'review.save';
-export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'hosts.form', 'cluster.edit', 'review.export', 'review.save']);
+	| 'review' | 'review.export' | 'review.save'
+	| 'deploy.checking' | 'deploy.preview' | 'deploy.running' | 'deploy.done' | 'deploy.question' | 'deploy.confirm';
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(['hosts.input', 'hosts.form', 'cluster.edit', 'review.export', 'review.save', 'deploy.question']);
 
 export type ActionId =
 	| 'submit' | 'focusTable' | 'focusInput' | 'clearInput'
@@ -18,7 +19,11 @@ export type ActionId =
 	| 'pageUp' | 'pageDown' | 'export' | 'deploy' | 'writeExport' | 'cancelExport'
 	| 'open' | 'newCluster' | 'deleteSaved' | 'confirmDelete' | 'cancelDelete' | 'moveAside'
 	| 'save' | 'writeSave' | 'cancelSave'
+	| DeployActionId
 	| 'help' | 'quit';
+
+/** Handled by the deploy screen, not the wizard shell. */
+export type DeployActionId = 'apply' | 'cancelDeploy' | 'finish' | 'answer' | 'skipAnswer' | 'yes' | 'no';
 
 export interface Binding {
 	/** Key names as keyName() returns them. */
@@ -95,7 +100,7 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 		{keys: ['pagedown', 'space'], display: '', label: 'page down', action: 'pageDown'},
 		{keys: ['s'], display: 's', label: 'save', action: 'save'},
 		{keys: ['x'], display: 'x', label: 'export', action: 'export'},
-		{keys: ['D'], display: 'D', label: 'deploy', action: 'deploy', disabled: 'deploy arrives with the deploy issue'},
+		{keys: ['D'], display: 'D', label: 'deploy', action: 'deploy'},
 		{keys: ['esc'], display: 'Esc', label: 'back', action: 'back'},
 	],
 	'review.export': [
@@ -105,6 +110,31 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 	'review.save': [
 		{keys: ['enter'], display: 'Enter', label: 'save', action: 'writeSave'},
 		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelSave'},
+	],
+	'deploy.checking': [
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelDeploy'},
+	],
+	'deploy.preview': [
+		{keys: ['y'], display: 'y', label: 'apply', action: 'apply'},
+		{keys: ['n', 'esc'], display: 'n/Esc', label: 'back to review', action: 'cancelDeploy'},
+		{keys: ['up', 'k'], display: '↑↓', label: 'scroll', action: 'up'},
+		{keys: ['down', 'j'], display: '', label: '', action: 'down'},
+		{keys: ['pageup', 'b'], display: 'PgUp/PgDn', label: 'page', action: 'pageUp'},
+		{keys: ['pagedown', 'space'], display: '', label: 'page down', action: 'pageDown'},
+	],
+	'deploy.running': [],
+	'deploy.done': [
+		{keys: ['enter', 'esc'], display: 'Enter', label: 'back to review', action: 'finish'},
+		{keys: ['up', 'k'], display: '↑↓', label: 'scroll', action: 'up'},
+		{keys: ['down', 'j'], display: '', label: '', action: 'down'},
+	],
+	'deploy.question': [
+		{keys: ['enter'], display: 'Enter', label: 'answer', action: 'answer'},
+		{keys: ['esc'], display: 'Esc', label: 'no answer', action: 'skipAnswer'},
+	],
+	'deploy.confirm': [
+		{keys: ['y'], display: 'y', label: 'yes', action: 'yes'},
+		{keys: ['n', 'esc'], display: 'n/Esc', label: 'no', action: 'no'},
 	],
 };
 
@@ -172,6 +202,12 @@ const MODE_TITLES: Record<Mode, string> = {
 	review: 'Review',
 	'review.export': 'Review — export directory prompt',
 	'review.save': 'Review — save name prompt',
+	'deploy.checking': 'Deploy — connecting and checking the hosts',
+	'deploy.preview': 'Deploy — what will change',
+	'deploy.running': 'Deploy — applying',
+	'deploy.done': 'Deploy — finished',
+	'deploy.question': 'Deploy — a passphrase or password is asked',
+	'deploy.confirm': 'Deploy — a yes/no question (e.g. an unknown host key)',
 };
 
 /** What each action does, in words (the footer's labels are terser). */
@@ -200,7 +236,14 @@ const ACTION_TEXT: Record<ActionId, string> = {
 	pageUp: 'scroll the preview up a page',
 	pageDown: 'scroll the preview down a page',
 	export: 'export the files to a directory',
-	deploy: 'deploy',
+	deploy: 'deploy to the hosts: connect, check, show what will change, then ask',
+	apply: 'apply the changes shown',
+	cancelDeploy: 'change nothing and go back to the review',
+	finish: 'back to the review',
+	answer: 'send the typed answer (never shown, never stored)',
+	skipAnswer: 'give no answer (that host\'s connection fails)',
+	yes: 'yes',
+	no: 'no',
 	writeExport: 'write the export',
 	cancelExport: 'cancel the export',
 	open: 'open the selected saved cluster in the wizard',

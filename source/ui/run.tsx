@@ -6,7 +6,23 @@ import {render} from 'ink';
 import {writeTreeAtomically} from '../export/write-tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
 import {ClusterStore} from '../store/clusters.ts';
+import {realFleet} from '../deploy/fleet.ts';
+import {defaultOperator} from '../deploy/operator.ts';
 import {App} from './App.tsx';
+import type {Deployer} from './deploy/run.ts';
+
+/** Deploys to the real hosts; passphrases, passwords and unknown host keys are asked on the deploy screen. */
+export function realDeployer(resolveSsh?: SshResolver): Deployer {
+	return {
+		operator: defaultOperator(),
+		fleet: (plan, questions) =>
+			realFleet(plan, {
+				...(resolveSsh ? {resolve: resolveSsh} : {}),
+				ask: questions.ask,
+				confirmUnknownHost: unknown => questions.confirm('Trust this host key and record it in ~/.ssh/known_hosts?', unknown.text),
+			}),
+	};
+}
 
 /** A key file path as typed (`~` and `~/…` allowed) exists on this machine. */
 export function keyFileExists(path: string, home = homedir()): boolean {
@@ -25,6 +41,7 @@ export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver
 			rows={process.stdout.rows || 24}
 			columns={process.stdout.columns || 80}
 			exportTo={(dir, tree) => writeTreeAtomically(dir, tree, {force: false})}
+			deployer={realDeployer(resolveSsh)}
 		/>,
 		{exitOnCtrlC: false},
 	);

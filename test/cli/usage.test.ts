@@ -33,7 +33,10 @@ test('no arguments: help on stderr, usage exit code', async () => {
 const usageCases: Array<{name: string; argv: string[]; message: RegExp}> = [
 	{name: 'unknown flag with a did-you-mean', argv: ['--host', SEED_HOSTS, '--json'], message: /unknown flag --host\n {2}fix: did you mean --hosts\?/},
 	{name: 'unknown short flag', argv: ['-x'], message: /unknown flag -x/},
-	{name: 'unknown command', argv: ['deploy'], message: /unknown command "deploy"/},
+	{name: 'unknown command', argv: ['deplyo'], message: /unknown command "deplyo"/},
+	{name: 'deploy without a cluster file', argv: ['deploy'], message: /deploy needs a cluster file/},
+	{name: 'down with a deploy-only flag', argv: ['down', '-i', 'x.yaml', '--dry-run'], message: /--dry-run does not apply to rmq-tui down/},
+	{name: 'deploy with a missing image archive', argv: ['deploy', '-i', 'test/fixtures/seed/../../../README.md', '--image-archive', '/nonexistent.tar'], message: /--image-archive \/nonexistent\.tar: no such file/},
 	{name: 'flag without its value', argv: ['--export'], message: /--export needs a value \(DIR\)/},
 	{name: 'hosts and inventory together', argv: ['--hosts', SEED_HOSTS, '--inventory', 'x.yaml', '--json'], message: /--hosts and --inventory both given/},
 	{name: 'no hosts', argv: ['--export', '/tmp/never-written'], message: /no hosts given/},

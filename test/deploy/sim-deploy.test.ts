@@ -7,49 +7,13 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {computeChanges, isNoop} from '../../source/deploy/changes.ts';
 import type {DeployEvent} from '../../source/deploy/events.ts';
-import {deploy, type DeployRequest} from '../../source/deploy/execute.ts';
+import {deploy} from '../../source/deploy/execute.ts';
 import {readHostState} from '../../source/deploy/read-state.ts';
-import {simWorld, type SimWorld} from '../../source/deploy/sim-world.ts';
-import {clusterFromHosts} from '../../source/inventory/from-flags.ts';
-import type {ClusterFile} from '../../source/inventory/schema.ts';
-import {buildPlan} from '../../source/plan/plan.ts';
-import type {Plan} from '../../source/plan/types.ts';
+import type {SimWorld} from '../../source/deploy/sim-world.ts';
 import {renderCluster} from '../../source/render/render.ts';
 import {RemotingClient} from '../../source/rocketmq/client.ts';
 import {mappedTcp} from '../../source/rocketmq/transport.ts';
-
-const HOSTS = ['192.168.1.71', '192.168.1.76', '192.168.1.77'];
-const IMAGES = {'apacherocketmq/rocketmq:4.7.1-alpine': 'sha256:aaa', 'apacherocketmq/rocketmq-console:2.0.0': 'sha256:ccc'};
-
-function planOf(cluster: ClusterFile): Plan {
-	const result = buildPlan(cluster);
-	if (!result.ok) assert.fail(JSON.stringify(result.errors));
-	return result.plan;
-}
-
-const seed = (extra: Record<string, string> = {}): ClusterFile =>
-	clusterFromHosts(HOSTS, {ports: {namesrv: 29876, listen: 40911, dledger: 50911}, brokerProperties: extra});
-
-function request(world: SimWorld, plan: Plan, events: DeployEvent[], options: DeployRequest['options'] = {}): DeployRequest {
-	return {
-		plan,
-		files: renderCluster(plan),
-		hosts: world.hosts,
-		observe: world.observe,
-		operator: {user: 'tester', from: 'ci', pid: 1},
-		emit: e => events.push(e),
-		options: {timeoutMs: 20_000, pollMs: 50, ...options},
-	};
-}
-
-async function withWorld(plan: Plan, run: (world: SimWorld) => Promise<void>): Promise<void> {
-	const world = await simWorld(plan, {scale: 10, images: IMAGES, placement: HOSTS.map((_, i) => ({ip: `127.0.0.${41 + i}`, shift: 0}))});
-	try {
-		await run(world);
-	} finally {
-		await world.close();
-	}
-}
+import {planOf, request, seed, withWorld} from './sim-support.ts';
 
 const containerIds = async (world: SimWorld) =>
 	Object.fromEntries(
@@ -193,4 +157,22 @@ test('a container of the same name made by hand is a conflict: preflight refuses
 		const ns = (await h1.listContainers()).find(c => c.name === 'rocketmq-namesrv')!;
 		assert.equal(ns.labels['io.rmq-tui.cluster'], 'RaftCluster');
 	});
+});
+
+test('hosts without the images get them copied from a host that has them (docker save | docker load); no host has them → pulled', async () => {
+	const plan = planOf(seed());
+	await withWorld(plan, async world => {
+		world.hosts.get('192.168.1.76')!.images.clear();
+		world.hosts.get('192.168.1.77')!.images.clear();
+		const events: DeployEvent[] = [];
+		const result = await deploy(request(world, plan, events));
+		assert.deepEqual(result.failures, []);
+		const image = events.filter(e => e.type === 'host' && e.step === 'image' && e.state === 'ok').map(e => `${(e as {host: string}).host}: ${(e as {detail?: string}).detail}`);
+		assert.deepEqual(image.sort(), [
+			'192.168.1.71: present',
+			'192.168.1.76: apacherocketmq/rocketmq:4.7.1-alpine copied from another host',
+			'192.168.1.77: apacherocketmq/rocketmq:4.7.1-alpine copied from another host',
+		]);
+		assert.ok(events.some(e => e.type === 'image' && / from 192\.168\.1\.71$/.test(e.progress.text)));
+	}, 44);
 });

@@ -22,7 +22,7 @@ test('hints wrap to more lines on a narrow terminal and stay whole', () => {
 
 test('the review footer shows paging (PgUp/PgDn) along with every other key', () => {
 	assert.match(hints('review'), /PgUp\/PgDn scroll/);
-	assert.match(hints('review'), /s save · x export · D deploy \(off\) · Esc back · \? help · q quit/);
+	assert.match(hints('review'), /s save · x export · D deploy · Esc back · \? help · q quit/);
 });
 
 test('Shift-Tab has its own name; Tab is tab', () => {
@@ -46,7 +46,10 @@ test('text modes leave printable keys to the text; Ctrl-C quits everywhere', () 
 	}
 });
 
-test('deploy is shown disabled with its reason', () => {
-	assert.equal(lookup('review', 'D')?.disabled, 'deploy arrives with the deploy issue');
-	assert.match(hints('review'), /D deploy \(off\)/);
+test('deploy is a key of the review; the deploy screen has its own keys', () => {
+	assert.equal(lookup('review', 'D')?.action, 'deploy');
+	assert.equal(lookup('review', 'D')?.disabled, undefined);
+	assert.equal(lookup('deploy.preview', 'y')?.action, 'apply');
+	assert.equal(lookup('deploy.confirm', 'n')?.action, 'no');
+	assert.equal(lookup('deploy.question', 'enter')?.action, 'answer');
 });

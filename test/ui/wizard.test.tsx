@@ -44,9 +44,8 @@ test('typing the seed hosts and walking to review shows the topology', async () 
 	assert.match(frame, /192\.168\.1\.77 +:9876 +RaftNode00\/n2 :10911 RaftNode01\/n2 :10921$/m);
 	assert.match(frame, /lint: /);
 	assert.match(frame, /> 192\.168\.1\.71:\/data\/docker-services\/rocketmq\/namesrv\/docker-compose\.yml/);
-	assert.match(frame, /deploy: disabled — arrives with the deploy issue/);
-	await press(ui, 'D', 'deploy is disabled');
-	assert.match(ui.lastFrame()!, /deploy is disabled: deploy arrives with the deploy issue/);
+	assert.match(frame, /D deploys: connect, check, show the changes, then ask/);
+	await press(ui, 'D', 'deploying is not available here');
 	for (const line of frame.split('\n')) assert.ok(line.length <= 80, `fits 80 columns: ${line}`);
 	assert.ok(frame.split('\n').length <= 24, 'fits 24 rows');
 	ui.unmount();

@@ -1,0 +1,11 @@
+/** Who is deploying, as locks and audit lines name them: the local user, this machine, this process. */
+import {hostname, userInfo} from 'node:os';
+import type {Operator} from './execute.ts';
+
+export function defaultOperator(): Operator {
+	let user = process.env.USER ?? 'unknown';
+	try {
+		user = userInfo().username;
+	} catch {}
+	return {user, from: hostname(), pid: process.pid};
+}

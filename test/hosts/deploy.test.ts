@@ -1,0 +1,86 @@
+/**
+ * Deploy on REAL test hosts: three network-namespace hosts with their own IP, OpenSSH and Docker (test/testbed),
+ * the RocketMQ test image (the protocol simulator at the image's real paths, uid 3000) uploaded with
+ * --image-archive. Everything goes through the code under test: one SSH session per host, Docker over that
+ * connection, the probe dialling through it. Checks are made with the testbed's own tools (docker CLI inside the
+ * host) or over the RocketMQ wire protocol.
+ */
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+import {escapeValue} from '../../source/format/properties.ts';
+import {RemotingClient} from '../../source/rocketmq/client.ts';
+import {directTcp} from '../../source/rocketmq/transport.ts';
+import {buildTestImages} from '../testbed/images.ts';
+import {startTestbed, testbedMissing, type Testbed} from '../testbed/testbed.ts';
+import {containerIds, deployTo, fleetFor, needTestbed, planFor, testCluster} from './support.ts';
+
+let bed: Testbed | undefined;
+/** Every deploy here carries it: broker.conf values are written over SFTP, never through a shell. */
+const NASTY = `$(touch /tmp/pwned1); \`touch /tmp/pwned2\`; '"; touch /tmp/pwned3`;
+const props = (extra: Record<string, string> = {}) => ({brokerProperties: {rmqTuiNote: NASTY, ...extra}});
+let archive = '';
+
+before(async () => {
+	if (testbedMissing().length > 0) return;
+	bed = await startTestbed({hosts: 3});
+	archive = await buildTestImages();
+});
+after(async () => bed?.stop());
+
+test('the seed topology deploys to three real hosts and both groups elect; again: nothing changes', async t => {
+	if (!needTestbed(t) || !bed) return;
+	const cluster = testCluster(bed, props());
+	const first = await deployTo(bed, cluster, {imageArchive: archive});
+	assert.deepEqual(first.result.failures, []);
+	const imageSteps = first.events.filter(e => e.type === 'host' && e.step === 'image' && e.state === 'ok');
+	assert.equal(imageSteps.length, 3);
+	const plan = planFor(cluster);
+	const fleet = fleetFor(bed, plan);
+	try {
+		const snap = await fleet.observe();
+		for (const g of snap.groups) assert.equal(g.verdict, 'healthy', `${g.group}: ${g.reasons.join('; ')}`);
+	} finally {
+		await fleet.close();
+	}
+	// Ownership as the image needs it, seen from inside the host.
+	assert.equal(await bed.execOk('h1', ['stat', '-c', '%u:%g', '/data/docker-services/rocketmq/broker/store/RaftNode00-n0']), '3000:3000');
+	assert.match(await bed.execOk('h2', ['cat', '/data/docker-services/rocketmq/.rmq-tui/audit.log']), /"operation":"deploy".*"result":"ok"/);
+	// Shell metacharacters in a value: in the file literally, run nowhere.
+	assert.ok((await bed.execOk('h3', ['cat', '/data/docker-services/rocketmq/broker/conf/RaftNode00-n2.conf'])).split("\n").includes(`rmqTuiNote=${escapeValue(NASTY)}`));
+	for (const h of bed.hosts) assert.equal((await bed.exec(h, ['sh', '-c', 'ls /tmp/pwned* 2>/dev/null | wc -l'])).stdout.trim(), '0', `${h.name}: nothing ran`);
+
+	const before = await containerIds(bed);
+	assert.equal(Object.keys(before).length, 10);
+	const again = await deployTo(bed, cluster, {imageArchive: archive});
+	assert.deepEqual(again.result.failures, []);
+	assert.ok(again.result.changes!.hosts.every(h => h.files.every(f => f.kind === 'unchanged') && h.containers.every(c => c.kind === 'keep')));
+	assert.equal(again.events.filter(e => e.type === 'rollout').length, 0, 'no rollout step at all');
+	assert.deepEqual(await containerIds(bed), before, 'no container ID or start time changed');
+});
+
+test('one changed broker option recreates only the brokers, one at a time, leader last; the brokers report it', async t => {
+	if (!needTestbed(t) || !bed) return;
+	const base = testCluster(bed, props());
+	const before = await containerIds(bed);
+	const plan = planFor(base);
+	const fleet = fleetFor(bed, plan);
+	const leaders = Object.fromEntries((await fleet.observe()).groups.map(g => [g.group, g.leader]));
+	await fleet.close();
+	const changed = {...testCluster(bed, props({maxMessageSize: '1048576'})), placement: plan.placement};
+	const {result, events} = await deployTo(bed, changed);
+	assert.deepEqual(result.failures, []);
+	const steps = events.filter(e => e.type === 'rollout' && e.state === 'running').map(e => (e as {title: string}).title);
+	assert.equal(steps.length, 6, steps.join(' | '));
+	for (const group of ['RaftNode00', 'RaftNode01']) assert.equal(steps.filter(s => s.startsWith(group))[2], `${group}/${leaders[group]} (leader, last)`);
+	const afterIds = await containerIds(bed);
+	const same = Object.keys(afterIds).filter(k => afterIds[k] === before[k]).map(k => k.replace(/^h\d\//, ''));
+	assert.deepEqual(same.sort(), ['rocketmq-console', 'rocketmq-namesrv', 'rocketmq-namesrv', 'rocketmq-namesrv']);
+	const client = new RemotingClient({socketFactory: directTcp()});
+	try {
+		for (const r of planFor(changed).groups.flatMap(g => g.replicas)) {
+			assert.equal((await client.brokerConfig(`${r.ip}:${r.listenPort}`)).get('maxMessageSize'), '1048576', `${r.group}/${r.selfId}`);
+		}
+	} finally {
+		await client.close();
+	}
+});
