@@ -14,7 +14,7 @@ import {HostStepError, hostStep, prepareHost} from './apply-host.ts';
 import {runRollout} from './apply-containers.ts';
 import {computeChanges, type Changes, type HostState} from './changes.ts';
 import {dryRunText} from './dry-run.ts';
-import type {DeployFailure, DeployListener} from './events.ts';
+import type {DeployFailure, DeployListener, HostStep} from './events.ts';
 import type {Host, LockHolder} from './host.ts';
 import {blocking, preflightChecks, type Check} from './preflight.ts';
 import {factsRequest, readHostState} from './read-state.ts';
@@ -103,21 +103,34 @@ async function leaders(observe: () => Promise<ClusterSnapshot>): Promise<(group:
 	}
 }
 
+/** Connect (the facts are the first call) and judge every host; nothing is read for the diff before this passes. */
 async function preflight(req: DeployRequest, names: string[]): Promise<{checks: Map<string, Check[]>; failures: DeployFailure[]}> {
 	const {plan, emit} = req;
-	const {values, failures} = await settledAll(names, name =>
-		hostStep(name, 'preflight', emit, async () => {
-			const host = req.hosts.get(name)!;
-			const facts = await host.facts(factsRequest(plan, name, plan.options.image, req.now));
+	const {values, failures} = await settledAll(names, async name => {
+		const host = req.hosts.get(name)!;
+		const facts = await hostStep(name, 'connect', emit, async () => ({value: await host.facts(factsRequest(plan, name, plan.options.image, req.now))}));
+		return hostStep(name, 'preflight', emit, async () => {
 			const hostPlan = plan.hosts.find(h => h.spec.name === name)!;
 			const checks = preflightChecks({plan, host: hostPlan, imageSource: req.options?.imageArchive ? 'archive' : 'pull', pullable: true}, facts);
 			emit({type: 'checks', host: name, checks});
 			const failed = blocking(checks);
 			if (failed.length > 0) throw new Error(failed.map(c => `${c.title}: ${c.detail} — fix: ${c.fix}`).join('\n'));
 			return {value: checks, detail: `${checks.filter(c => c.status === 'warn').length} warning(s)`};
-		}),
-	);
-	return {checks: values, failures: failures.map(f => ({...f, step: 'preflight'}))};
+		});
+	});
+	return {checks: values, failures};
+}
+
+/** What every host holds now (files, containers, images, networks): the input of the diff. */
+async function readStates(req: DeployRequest, names: string[], step: HostStep, announce: boolean) {
+	return settledAll(names, name => {
+		const read = async () => ({value: await readHostState(req.hosts.get(name)!, req.files)});
+		if (announce) return hostStep(name, step, req.emit, read);
+		return read().then(r => r.value, (error: unknown) => {
+			req.emit({type: 'host', host: name, step, state: 'failed', detail: (error as Error).message});
+			throw new HostStepError(name, step, error);
+		});
+	});
 }
 
 async function lockAll(req: DeployRequest, names: string[]): Promise<{locked: string[]; failures: DeployFailure[]}> {
@@ -162,14 +175,14 @@ export async function deploy(req: DeployRequest): Promise<DeployResult> {
 	const sleep = req.sleep ?? realSleep;
 	const names = plan.hosts.map(h => h.spec.name);
 
-	const read = await settledAll(names, name => hostStep(name, 'connect', emit, async () => ({value: await readHostState(req.hosts.get(name)!, files)})));
-	if (read.failures.length > 0) return {ok: false, checks: new Map(), failures: read.failures};
 	let checks = new Map<string, Check[]>();
 	if (!options.skipPreflight) {
 		const pf = await preflight(req, names);
 		checks = pf.checks;
 		if (pf.failures.length > 0) return {ok: false, checks, failures: pf.failures};
 	} else emit({type: 'note', level: 'warn', text: 'preflight skipped (--skip-preflight)'});
+	const read = await readStates(req, names, options.skipPreflight ? 'connect' : 'preflight', options.skipPreflight === true);
+	if (read.failures.length > 0) return {ok: false, checks, failures: read.failures};
 
 	const at = new Date(now());
 	const changes = computeChanges(plan, files, read.values, await leaders(req.observe), at);

@@ -14,6 +14,7 @@ import {sshSocketFactory} from '../remote/tunnel.ts';
 import {RemotingClient} from '../rocketmq/client.ts';
 import {directTcp, type SocketFactory} from '../rocketmq/transport.ts';
 import type {Host} from './host.ts';
+import {guarded} from './host-guard.ts';
 import {RealHost} from './real-host.ts';
 
 export interface Fleet {
@@ -50,6 +51,9 @@ export function realFleet(plan: Plan, options: RealFleetOptions): Fleet {
 				...(options.resolve ? {resolve: options.resolve} : {}),
 				ask: options.ask,
 				confirmUnknownHost: options.confirmUnknownHost,
+				// A silent link is noticed within 15 s (5 s × 3 unanswered keepalives) and fails the calls in flight.
+				keepaliveIntervalMs: 5_000,
+				keepaliveCountMax: 3,
 				...(options.knownHostsFile ? {knownHosts: knownHostsFiles({user: [options.knownHostsFile], global: []})} : {}),
 				...(options.agent !== undefined ? {agent: options.agent} : {}),
 				...(options.onSessionEvent ? {onEvent: (event: SessionEvent) => options.onSessionEvent!(h.spec.name, event)} : {}),
@@ -57,7 +61,7 @@ export function realFleet(plan: Plan, options: RealFleetOptions): Fleet {
 		]),
 	);
 	const hosts = new Map<string, Host>(
-		[...sessions].map(([name, session]) => [name, new RealHost({name, session, ...(options.dockerSocket ? {dockerSocket: options.dockerSocket} : {})})]),
+		[...sessions].map(([name, session]) => [name, guarded(new RealHost({name, session, ...(options.dockerSocket ? {dockerSocket: options.dockerSocket} : {})}), session)]),
 	);
 	const timeoutMs = options.probeTimeoutMs ?? 3000;
 	const byIp = new Map(plan.hosts.map(h => [h.spec.ip, sshSocketFactory(sessions.get(h.spec.name)!, {connectTimeoutMs: timeoutMs})] as const));

@@ -104,3 +104,43 @@ export class HostError extends Error {
 		this.name = 'HostError';
 	}
 }
+
+/** A container change as Docker reports it (`docker events`), with the time corrected to this machine's clock. */
+export interface ContainerEvent {
+	host: string;
+	/** Container name (no leading slash). */
+	name: string;
+	/** Docker's action: create, start, die, stop, kill, pause, unpause, restart, destroy, oom, health_status… */
+	action: string;
+	/** Epoch ms on THIS machine's clock (Docker's time minus the host's clock offset). */
+	at: number;
+	exitCode?: number;
+}
+
+/** Stops a stream (events, a log follow); resolves once it is closed. */
+export type Unsubscribe = () => Promise<void>;
+
+export interface LogSink {
+	/** Complete lines, oldest first (the first call carries the requested tail). */
+	lines(lines: string[]): void;
+	/** The stream ended or failed (a reconnect is the caller's choice). */
+	end(error?: Error): void;
+}
+
+/**
+ * What the live pane and the drills need of a host, beyond deploying: streams (events, log tails) and the drill
+ * actions. Both Host implementations provide it.
+ */
+export interface LiveHost extends Host {
+	/** Docker events of containers (not images/networks), from now on; `sink` gets each, `end` when the stream stops. */
+	watchEvents(onEvent: (event: ContainerEvent) => void, onEnd: (error?: Error) => void): Promise<Unsubscribe>;
+	killContainer(name: string, signal?: string): Promise<void>;
+	pauseContainer(name: string): Promise<void>;
+	restartContainer(name: string, timeoutSeconds?: number): Promise<void>;
+	/** The last `tail` lines of a file on the host, then every new line (as `tail -F`: survives rotation). */
+	followFile(path: string, tail: number, sink: LogSink): Promise<Unsubscribe>;
+	/** `docker logs --tail N --follow` of a container (stdout and stderr). */
+	followContainerLogs(name: string, tail: number, sink: LogSink): Promise<Unsubscribe>;
+	/** Milliseconds the host's clock is ahead (+) of this machine's, measured now (midpoint of a round trip). */
+	clockOffset(): Promise<number>;
+}

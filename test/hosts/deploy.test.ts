@@ -84,3 +84,42 @@ test('one changed broker option recreates only the brokers, one at a time, leade
 		await client.close();
 	}
 });
+
+test('rmq-tui console: the loopback-only console answers through an SSH tunnel from here', async t => {
+	if (!needTestbed(t) || !bed) return;
+	const {SshSession} = await import('../../source/remote/session.ts');
+	const {knownHostsFiles} = await import('../../source/remote/known-hosts-file.ts');
+	const {openTunnel} = await import('../../source/cli/commands/console.ts');
+	const session = new SshSession({target: {host: '10.99.0.11', user: 'root', identity: bed.clientKey}, ask: async () => undefined, confirmUnknownHost: async () => false, knownHosts: knownHostsFiles({user: [bed.knownHostsFile], global: []}), agent: null});
+	const tunnel = await openTunnel(session, 19876, 0, () => {});
+	try {
+		const response = await fetch(`http://127.0.0.1:${tunnel.port}/`);
+		assert.equal(response.status, 200);
+		await response.arrayBuffer();
+	} finally {
+		await tunnel.close();
+		await session.close();
+	}
+});
+
+test('down removes containers and network, keeps every data dir; the next deploy brings the same cluster back', async t => {
+	if (!needTestbed(t) || !bed) return;
+	const {teardown} = await import('../../source/deploy/teardown.ts');
+	const cluster = testCluster(bed, props({maxMessageSize: '1048576'}));
+	const plan = planFor(cluster);
+	const fleet = fleetFor(bed, plan);
+	try {
+		const result = await teardown({plan, hosts: fleet.hosts, operator: {user: 'tester', from: 'testbed', pid: process.pid}, emit: () => {}});
+		assert.deepEqual(result.failures, []);
+		assert.equal(result.removed.length, 10);
+	} finally {
+		await fleet.close();
+	}
+	for (const h of bed.hosts) {
+		assert.equal((await bed.dockerOk(h, ['ps', '-aq'])).trim(), '', `${h.name}: no containers`);
+		assert.equal((await bed.docker(h, ['network', 'inspect', 'bridge_network'])).code, 1, `${h.name}: network removed`);
+		assert.equal((await bed.exec(h, ['sh', '-c', 'ls /data/docker-services/rocketmq/broker/store/*/ | wc -l'])).code, 0);
+	}
+	const back = await deployTo(bed, cluster);
+	assert.deepEqual(back.result.failures, []);
+});

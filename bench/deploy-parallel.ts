@@ -1,0 +1,77 @@
+/**
+ * Deploy wall time to the three real test hosts (test/testbed: OpenSSH + Docker each), hosts prepared in parallel
+ * (the default) vs one after another (hostConcurrency 1), measured side by side: the runs alternate, and before
+ * each one the hosts are wiped (containers, images, files) so every run uploads the image archive and starts the
+ * cluster from nothing. Prints each run, the medians and the ratio. Needs root.
+ *
+ *   node --import tsx bench/deploy-parallel.ts [--runs 3]
+ */
+import {deploy, type DeployOptions} from '../source/deploy/execute.ts';
+import {withRecord} from '../source/deploy/record.ts';
+import {renderCluster} from '../source/render/render.ts';
+import {fleetFor, planFor, testCluster} from '../test/hosts/support.ts';
+import {buildTestImages} from '../test/testbed/images.ts';
+import {startTestbed, testbedMissing, type Testbed} from '../test/testbed/testbed.ts';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
+
+async function wipe(bed: Testbed): Promise<void> {
+	await Promise.all(
+		bed.hosts.map(async h => {
+			await bed.exec(h, ['sh', '-c', 'ids=$(docker ps -aq); [ -z "$ids" ] || docker rm -f $ids >/dev/null; docker image prune -af >/dev/null; docker network rm bridge_network >/dev/null 2>&1; rm -rf /data/docker-services']);
+		}),
+	);
+}
+
+async function once(bed: Testbed, archive: string, options: DeployOptions): Promise<number> {
+	const cluster = testCluster(bed);
+	const plan = planFor(cluster);
+	const fleet = fleetFor(bed, plan);
+	const t0 = performance.now();
+	try {
+		const result = await deploy({
+			plan,
+			files: withRecord(cluster, plan, renderCluster(plan)),
+			hosts: fleet.hosts,
+			observe: fleet.observe,
+			operator: {user: 'bench', from: 'bench', pid: process.pid},
+			emit: () => {},
+			options: {imageArchive: archive, timeoutMs: 120_000, pollMs: 250, ...options},
+		});
+		if (!result.ok) throw new Error(result.failures.map(f => f.message).join('; '));
+		return performance.now() - t0;
+	} finally {
+		await fleet.close();
+	}
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+	const missing = testbedMissing();
+	if (missing.length > 0) throw new Error(`the test hosts need: ${missing.join('; ')}`);
+	const archive = await buildTestImages();
+	const bed = await startTestbed({hosts: 3});
+	const parallel: number[] = [];
+	const serial: number[] = [];
+	try {
+		for (let i = 0; i < runs; i++) {
+			for (const [label, list, options] of [['parallel', parallel, {}], ['one after another', serial, {hostConcurrency: 1}]] as const) {
+				await wipe(bed);
+				const ms = await once(bed, archive, options);
+				list.push(ms);
+				console.log(`run ${i + 1} ${label.padEnd(18)} ${(ms / 1000).toFixed(2)} s`);
+			}
+		}
+	} finally {
+		await bed.stop();
+	}
+	const p = median(parallel);
+	const s = median(serial);
+	console.log(`\nfresh deploy of 3 hosts × 2 groups (image archive uploaded to each host), median of ${runs}:`);
+	console.log(`  hosts in parallel:      ${(p / 1000).toFixed(2)} s`);
+	console.log(`  one host after another: ${(s / 1000).toFixed(2)} s`);
+	console.log(`  ratio (serial / parallel): ×${(s / p).toFixed(2)}`);
+}
+
+await main();
