@@ -6,46 +6,23 @@
  *
  *   node --import tsx bench/deploy-parallel.ts [--runs 3]
  */
-import {deploy, type DeployOptions} from '../source/deploy/execute.ts';
-import {withRecord} from '../source/deploy/record.ts';
-import {renderCluster} from '../source/render/render.ts';
-import {fleetFor, planFor, testCluster} from '../test/hosts/support.ts';
+import type {DeployOptions} from '../source/deploy/execute.ts';
+import {deployTo, testCluster, wipeHosts} from '../test/hosts/support.ts';
 import {buildTestImages} from '../test/testbed/images.ts';
 import {startTestbed, testbedMissing, type Testbed} from '../test/testbed/testbed.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
 
-async function wipe(bed: Testbed): Promise<void> {
-	await Promise.all(
-		bed.hosts.map(async h => {
-			await bed.exec(h, ['sh', '-c', 'ids=$(docker ps -aq); [ -z "$ids" ] || docker rm -f $ids >/dev/null; docker image prune -af >/dev/null; docker network rm bridge_network >/dev/null 2>&1; rm -rf /data/docker-services']);
-		}),
-	);
-}
-
 async function once(bed: Testbed, archive: string, options: DeployOptions): Promise<{total: number; prep: number}> {
-	const cluster = testCluster(bed);
-	const plan = planFor(cluster);
-	const fleet = fleetFor(bed, plan);
 	const t0 = performance.now();
 	let prepEnd = 0;
-	try {
-		const result = await deploy({
-			plan,
-			files: withRecord(cluster, plan, renderCluster(plan)),
-			hosts: fleet.hosts,
-			observe: fleet.observe,
-			operator: {user: 'bench', from: 'bench', pid: process.pid},
-			emit: e => {
-				if (e.type === 'rollout' && prepEnd === 0) prepEnd = performance.now();
-			},
-			options: {imageArchive: archive, timeoutMs: 120_000, pollMs: 250, ...options},
-		});
-		if (!result.ok) throw new Error(result.failures.map(f => f.message).join('; '));
-		return {total: performance.now() - t0, prep: prepEnd - t0};
-	} finally {
-		await fleet.close();
-	}
+	const {result} = await deployTo(bed, testCluster(bed), {imageArchive: archive, timeoutMs: 120_000, ...options}, {
+		onEvent: e => {
+			if (e.type === 'rollout' && prepEnd === 0) prepEnd = performance.now();
+		},
+	});
+	if (!result.ok) throw new Error(result.failures.map(f => f.message).join('; '));
+	return {total: performance.now() - t0, prep: prepEnd - t0};
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -62,7 +39,7 @@ async function main(): Promise<void> {
 	try {
 		for (let i = 0; i < runs; i++) {
 			for (const [label, list, preps, options] of [['parallel', parallel, prepParallel, {}], ['one after another', serial, prepSerial, {hostConcurrency: 1}]] as const) {
-				await wipe(bed);
+				await wipeHosts(bed);
 				const {total, prep} = await once(bed, archive, options);
 				list.push(total);
 				preps.push(prep);

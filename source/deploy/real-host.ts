@@ -13,7 +13,19 @@ import type {SshSession} from '../remote/session.ts';
 import {sudoFiles} from '../remote/sudo-files.ts';
 import {createBody, observedFrom, type InspectShape} from './docker-mapping.ts';
 import {FACTS_SCRIPT, parseFacts} from './facts-script.ts';
-import {HostError, type DirSpec, type FactsRequest, type Host, type ImageProgress, type LockHolder, type LockResult} from './host.ts';
+import {
+	HostError,
+	type ContainerEvent,
+	type DirSpec,
+	type FactsRequest,
+	type ImageProgress,
+	type LiveHost,
+	type LockHolder,
+	type LockResult,
+	type LogSink,
+	type Unsubscribe,
+} from './host.ts';
+import {followDockerLogs, followRemoteFile, hostErrorOf, measureClockOffset, watchDockerEvents, type StreamContext} from './live-real.ts';
 import type {ObservedContainer} from './observed.ts';
 import type {HostFacts, PeerReach} from './preflight.ts';
 import type {ContainerSpec} from './spec.ts';
@@ -37,7 +49,7 @@ const messageOf = (error: unknown): string => {
 	return e.json?.message ?? e.message ?? String(error);
 };
 
-export class RealHost implements Host {
+export class RealHost implements LiveHost {
 	readonly name: string;
 	private docker: Promise<RemoteDocker> | undefined;
 	private files: RemoteFiles | undefined;
@@ -176,11 +188,15 @@ export class RealHost implements Host {
 		if (result.code === 0) return {acquired: true};
 		const text = await this.readFile(path);
 		if (text === undefined) throw new HostError(this.name, 'command', `cannot create ${path}: ${result.stderr.trim()}`);
+		let held: LockHolder | undefined;
 		try {
-			return {acquired: false, holder: JSON.parse(text) as LockHolder};
+			held = JSON.parse(text) as LockHolder;
 		} catch {
 			return {acquired: false, holder: undefined};
 		}
+		// Our own lock: an earlier try created it but its channel closed before the exit status came (exec retried).
+		if (JSON.stringify(held) === JSON.stringify(holder)) return {acquired: true};
+		return {acquired: false, holder: held};
 	}
 
 	async unlock(path: string): Promise<void> {
@@ -330,6 +346,62 @@ export class RealHost implements Host {
 		} catch {
 			return undefined;
 		}
+	}
+
+	// ---- live: streams and drill actions (live-real.ts) ----
+
+	private get context(): StreamContext {
+		return {host: this.name, connected: () => this.session.state === 'ready'};
+	}
+
+	/** The Docker API, or the HostError saying why the host cannot be reached. */
+	private async liveApi(what: string): Promise<Docker> {
+		try {
+			return await this.api();
+		} catch (error) {
+			throw hostErrorOf(this.name, what, error);
+		}
+	}
+
+	/** The host's clock is measured once per stream, so a reconnect (maybe to a re-synced clock) measures again. */
+	async watchEvents(onEvent: (event: ContainerEvent) => void, onEnd: (error?: Error) => void): Promise<Unsubscribe> {
+		const offset = await this.clockOffset();
+		return watchDockerEvents(await this.liveApi('watching Docker events'), this.context, offset, onEvent, onEnd);
+	}
+
+	/** A drill action: 409 (not running, already paused…) is a conflict, a lost connection says so. */
+	private async act(what: string, action: (docker: Docker) => Promise<unknown>): Promise<void> {
+		const docker = await this.liveApi(what);
+		try {
+			await action(docker);
+		} catch (error) {
+			if (statusOf(error) === 409) throw new HostError(this.name, 'conflict', `${what}: ${messageOf(error)}`);
+			throw hostErrorOf(this.name, what, error);
+		}
+	}
+
+	async killContainer(name: string, signal = 'SIGKILL'): Promise<void> {
+		await this.act(`killing ${name}`, docker => docker.getContainer(name).kill({signal}));
+	}
+
+	async pauseContainer(name: string): Promise<void> {
+		await this.act(`pausing ${name}`, docker => docker.getContainer(name).pause());
+	}
+
+	async restartContainer(name: string, timeoutSeconds?: number): Promise<void> {
+		await this.act(`restarting ${name}`, docker => docker.getContainer(name).restart(timeoutSeconds !== undefined ? {t: timeoutSeconds} : {}));
+	}
+
+	async followFile(path: string, tail: number, sink: LogSink): Promise<Unsubscribe> {
+		return followRemoteFile(this.session, this.context, path, tail, sink);
+	}
+
+	async followContainerLogs(name: string, tail: number, sink: LogSink): Promise<Unsubscribe> {
+		return followDockerLogs(await this.liveApi(`following the logs of ${name}`), this.context, name, tail, sink);
+	}
+
+	async clockOffset(): Promise<number> {
+		return measureClockOffset(this.session, this.name);
 	}
 
 	async close(): Promise<void> {

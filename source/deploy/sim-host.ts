@@ -5,14 +5,35 @@
  * see a real one. Used by the demo and by the executor's tests.
  *
  * As strict as Docker and a shell where it is cheap: writing into a missing dir fails, creating a container whose
- * name exists or whose image is absent fails, a broker whose conf file is missing exits at start.
+ * name exists or whose image is absent fails, a broker whose conf file is missing exits at start, pausing a
+ * container that is not running (or unpausing one that is not paused) is a conflict.
+ *
+ * Live (LiveHost): its container methods emit Docker's events (sim-clock times) and drive the container's process:
+ * stop → process.stop (graceful), kill → process.kill (abrupt; SIGTERM is a graceful stop), pause/unpause →
+ * pause/resume. followFile streams the process's log files behind the container's logs mount, followContainerLogs
+ * the boot banner. cut()/heal() simulate losing the host. (live-sim.ts)
  */
 import {createHash} from 'node:crypto';
 import {Readable} from 'node:stream';
 import {propertiesMap} from '../format/properties.ts';
 import type {Clock} from '../sim/clock.ts';
 import type {SimCluster} from '../sim/cluster.ts';
-import {HostError, type DirSpec, type FactsRequest, type Host, type ImageProgress, type LockHolder, type LockResult} from './host.ts';
+import {EXIT_START_FAILED} from '../sim/standalone-conf.ts';
+import {
+	HostError,
+	type ContainerEvent,
+	type DirSpec,
+	type FactsRequest,
+	type ImageProgress,
+	type LiveHost,
+	type LockHolder,
+	type LockResult,
+	type LogSink,
+	type Unsubscribe,
+} from './host.ts';
+import {SIGNAL_EXIT} from './live-events.ts';
+import {rocketmqLogFile} from './live-paths.ts';
+import {bootBanner, cutError, EventHub, followProcessLog, Follows, StdoutLog} from './live-sim.ts';
 import type {ContainerState, ObservedContainer} from './observed.ts';
 import type {HostFacts} from './preflight.ts';
 import type {ContainerSpec} from './spec.ts';
@@ -24,6 +45,12 @@ interface SimContainer {
 	state: ContainerState;
 	startedAt: string;
 	restartCount: number;
+	/** Paused through pauseContainer (its process pauses once it is up). */
+	paused: boolean;
+	/** What `docker logs` shows. */
+	stdout: StdoutLog;
+	/** Counts starts, so a boot watch of an earlier life stands down. */
+	life: number;
 }
 
 export interface SimHostOptions {
@@ -42,8 +69,17 @@ export interface SimHostOptions {
 const GIB = 1024 ** 3;
 const idFor = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 const dirOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
+/** How often a started container looks whether its process is up yet (simulated ms), to print its banner. */
+const BOOT_CHECK_MS = 50;
+const SIGNALS: Record<string, number> = {HUP: 1, INT: 2, KILL: 9, TERM: 15};
 
-export class SimHost implements Host {
+/** `SIGKILL`, `KILL` or `9` → 9; undefined for a name Docker would refuse. */
+function signalNumber(signal: string): number | undefined {
+	if (/^\d+$/.test(signal)) return Number(signal);
+	return SIGNALS[signal.toUpperCase().replace(/^SIG/, '')];
+}
+
+export class SimHost implements LiveHost {
 	readonly name: string;
 	readonly address: string;
 	readonly files = new Map<string, string>();
@@ -52,8 +88,12 @@ export class SimHost implements Host {
 	readonly images: Map<string, string>;
 	readonly networkNames = new Set<string>(['bridge', 'host', 'none']);
 	/** Make the next call of a method fail (tests: a host cut off at a named step). */
-	failNext: {method: keyof Host; error: string} | undefined;
+	failNext: {method: keyof LiveHost; error: string} | undefined;
 	private seq = 0;
+	private readonly events = new EventHub();
+	private readonly follows = new Follows();
+	/** Set by cut(): every call fails with it. */
+	private unreachable: string | undefined;
 
 	constructor(private readonly options: SimHostOptions) {
 		this.name = options.name;
@@ -61,9 +101,10 @@ export class SimHost implements Host {
 		this.images = new Map(Object.entries(options.images ?? {}));
 	}
 
-	private async op(method: keyof Host): Promise<void> {
+	private async op(method: keyof LiveHost): Promise<void> {
 		const ms = this.options.opMs ?? 0;
 		if (ms > 0) await new Promise<void>(resolve => this.options.clock.setTimer(ms, resolve));
+		if (this.unreachable !== undefined) throw cutError(this.name, this.unreachable);
 		if (this.failNext?.method === method) {
 			const {error} = this.failNext;
 			this.failNext = undefined;
@@ -166,9 +207,9 @@ export class SimHost implements Host {
 	/** A container's state follows its process: a killed process is an exited container. */
 	private stateOf(c: SimContainer): ContainerState {
 		const p = this.process(c.spec);
-		if (!p || c.state !== 'running') return c.state;
-		if (p.status === 'paused') return 'paused';
-		return p.status === 'stopped' || p.status === 'killed' ? 'exited' : 'running';
+		if (c.state !== 'running') return c.state;
+		if (p && (p.status === 'stopped' || p.status === 'killed')) return 'exited';
+		return c.paused || p?.status === 'paused' ? 'paused' : 'running';
 	}
 
 	private process(spec: ContainerSpec) {
@@ -236,7 +277,9 @@ export class SimHost implements Host {
 		if (!imageId) throw new HostError(this.name, 'docker', `No such image: ${spec.image}`);
 		if (!this.networkNames.has(spec.network)) throw new HostError(this.name, 'docker', `network ${spec.network} not found`);
 		const id = createHash('sha256').update(`${this.name}/${spec.name}/${++this.seq}`).digest('hex');
-		this.containers.set(spec.name, {id, spec, imageId, state: 'created', startedAt: '', restartCount: 0});
+		const c: SimContainer = {id, spec, imageId, state: 'created', startedAt: '', restartCount: 0, paused: false, stdout: new StdoutLog(), life: 0};
+		this.containers.set(spec.name, c);
+		this.emit(c, 'create');
 		return id;
 	}
 
@@ -248,22 +291,49 @@ export class SimHost implements Host {
 
 	async startContainer(name: string): Promise<void> {
 		await this.op('startContainer');
-		const c = this.container(name);
+		this.start(this.container(name));
+	}
+
+	private start(c: SimContainer): void {
 		const state = this.stateOf(c);
 		if (state === 'running' || state === 'paused') return;
 		c.state = 'running';
+		c.paused = false;
+		c.life++;
 		c.startedAt = new Date(this.options.clock.now()).toISOString();
+		this.emit(c, 'start');
 		const p = this.process(c.spec);
 		if (!p) return;
 		if (c.spec.role === 'broker') {
 			const conf = this.confOf(c.spec);
 			if (conf === undefined) {
-				c.state = 'exited'; // mqbroker -c on a missing file: the JVM exits at once
+				// mqbroker -c on a missing file: the JVM exits at once
+				c.state = 'exited';
+				c.stdout.write([`java.io.FileNotFoundException: ${c.spec.command[c.spec.command.lastIndexOf('-c') + 1]} (No such file or directory)`]);
+				this.emit(c, 'die', {exitCode: EXIT_START_FAILED});
 				return;
 			}
 			Object.assign(this.options.cluster.broker(`${c.spec.group}/${c.spec.selfId}`).config, Object.fromEntries(propertiesMap(conf)));
 		}
 		p.start();
+		this.watchBoot(c);
+	}
+
+	/** Prints the banner once the process is up (and pauses it then if the container was paused while it booted). */
+	private watchBoot(c: SimContainer): void {
+		const life = c.life;
+		const check = (): void => {
+			const p = this.process(c.spec);
+			if (!p || this.containers.get(c.spec.name) !== c || c.life !== life || c.state !== 'running') return;
+			if (p.status === 'booting') {
+				this.options.clock.setTimer(BOOT_CHECK_MS, check);
+				return;
+			}
+			if (!p.up) return;
+			if (c.paused) p.pause();
+			c.stdout.write(bootBanner(c.spec, {addr: p.addr, namesrvs: this.options.cluster.namesrvs.map(n => n.addr)}));
+		};
+		this.options.clock.setTimer(BOOT_CHECK_MS, check);
 	}
 
 	/** The broker's conf as the container sees it: `-c PATH` through the conf dir mount. */
@@ -276,14 +346,71 @@ export class SimHost implements Host {
 	async unpauseContainer(name: string): Promise<void> {
 		await this.op('unpauseContainer');
 		const c = this.container(name);
+		if (this.stateOf(c) !== 'paused') throw new HostError(this.name, 'conflict', `Container ${c.id} is not paused`);
+		c.paused = false;
 		this.process(c.spec)?.resume();
+		this.emit(c, 'unpause');
 	}
 
 	async stopContainer(name: string): Promise<void> {
 		await this.op('stopContainer');
+		await this.stop(this.container(name));
+	}
+
+	/** docker stop: TERM, the JVM's shutdown hook, exit 143. */
+	private async stop(c: SimContainer): Promise<void> {
+		const p = this.process(c.spec);
+		const state = this.stateOf(c);
+		if (state !== 'running' && state !== 'paused') {
+			await p?.stop();
+			if (c.state === 'running') c.state = 'exited';
+			return;
+		}
+		this.emit(c, 'kill', {signal: '15'});
+		await p?.stop();
+		this.exited(c, SIGNAL_EXIT.SIGTERM);
+		this.emit(c, 'stop');
+	}
+
+	private exited(c: SimContainer, exitCode: number): void {
+		c.state = 'exited';
+		c.paused = false;
+		this.emit(c, 'die', {exitCode});
+		c.stdout.endFollowers();
+	}
+
+	async killContainer(name: string, signal = 'SIGKILL'): Promise<void> {
+		await this.op('killContainer');
 		const c = this.container(name);
-		await this.process(c.spec)?.stop();
-		if (c.state === 'running') c.state = 'exited';
+		const number = signalNumber(signal);
+		if (number === undefined) throw new HostError(this.name, 'docker', `Invalid signal: ${signal}`);
+		const state = this.stateOf(c);
+		if (state !== 'running' && state !== 'paused') throw new HostError(this.name, 'conflict', `Cannot kill container: ${name}: Container ${c.id} is not running`);
+		this.emit(c, 'kill', {signal: String(number)});
+		const p = this.process(c.spec);
+		if (number === SIGNALS.KILL) await p?.kill();
+		else if (number === SIGNALS.TERM || number === SIGNALS.INT || number === SIGNALS.HUP) await p?.stop();
+		else return; // the JVM ignores it
+		this.exited(c, 128 + number);
+	}
+
+	async pauseContainer(name: string): Promise<void> {
+		await this.op('pauseContainer');
+		const c = this.container(name);
+		const state = this.stateOf(c);
+		if (state === 'paused') throw new HostError(this.name, 'conflict', `Container ${c.id} is already paused`);
+		if (state !== 'running') throw new HostError(this.name, 'conflict', `Container ${c.id} is not running`);
+		c.paused = true;
+		this.process(c.spec)?.pause();
+		this.emit(c, 'pause');
+	}
+
+	async restartContainer(name: string): Promise<void> {
+		await this.op('restartContainer');
+		const c = this.container(name);
+		await this.stop(c);
+		this.start(c);
+		this.emit(c, 'restart');
 	}
 
 	async removeContainer(name: string): Promise<void> {
@@ -291,6 +418,8 @@ export class SimHost implements Host {
 		const c = this.container(name);
 		if (this.stateOf(c) === 'running') throw new HostError(this.name, 'conflict', `You cannot remove a running container ${c.id.slice(0, 12)}. Stop the container before attempting removal`);
 		this.containers.delete(name);
+		c.stdout.endFollowers();
+		this.emit(c, 'destroy');
 	}
 
 	async removeNetwork(name: string): Promise<void> {
@@ -315,6 +444,56 @@ export class SimHost implements Host {
 
 	async httpStatus(port: number): Promise<number | undefined> {
 		return (await this.portAnswers(port)) ? 200 : undefined;
+	}
+
+	// ---- live ----
+
+	private emit(c: SimContainer, action: string, extra: {exitCode?: number; signal?: string} = {}): void {
+		this.events.emit({host: this.name, name: c.spec.name, action, at: this.options.clock.now(), id: c.id, ...extra});
+	}
+
+	async watchEvents(onEvent: (event: ContainerEvent) => void, onEnd: (error?: Error) => void): Promise<Unsubscribe> {
+		await this.op('watchEvents');
+		return this.events.watch(onEvent, onEnd);
+	}
+
+	/**
+	 * A container's log file through its logs mount (`<logsDir>/rocketmqlogs/broker.log`, `broker_default.log`,
+	 * `namesrv.log`): its process's lines. Any other path: nothing arrives (as `tail -F` of a missing file).
+	 */
+	async followFile(path: string, tail: number, sink: LogSink): Promise<Unsubscribe> {
+		await this.op('followFile');
+		for (const c of this.containers.values()) {
+			const file = rocketmqLogFile(c.spec, path);
+			const p = file !== undefined ? this.process(c.spec) : undefined;
+			if (p) return followProcessLog(p.log, file!, tail, sink, this.follows);
+		}
+		return followProcessLog(undefined, '', 0, sink, this.follows);
+	}
+
+	/** The container's stdout (its boot banners); it ends when the container stops, at once when it is not running. */
+	async followContainerLogs(name: string, tail: number, sink: LogSink): Promise<Unsubscribe> {
+		await this.op('followContainerLogs');
+		const c = this.container(name);
+		const state = this.stateOf(c);
+		return c.stdout.follow(tail, sink, this.follows, state === 'running' || state === 'paused');
+	}
+
+	async clockOffset(): Promise<number> {
+		await this.op('clockOffset');
+		return 0;
+	}
+
+	/** Simulates losing the host: every call fails with `reason`, every stream ends with it, until heal(). */
+	cut(reason = 'the connection was lost (simulated)'): void {
+		this.unreachable = reason;
+		const error = cutError(this.name, reason);
+		this.events.endAll(error);
+		this.follows.endAll(error);
+	}
+
+	heal(): void {
+		this.unreachable = undefined;
 	}
 
 	async close(): Promise<void> {}

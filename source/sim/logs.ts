@@ -27,6 +27,7 @@ export interface LogEntry {
 /** One process's log files. */
 export class ProcessLog {
 	private readonly ring: LogEntry[] = [];
+	private readonly listeners = new Set<(entry: LogEntry) => void>();
 	private created = false;
 
 	constructor(
@@ -41,6 +42,7 @@ export class ProcessLog {
 		const line = formatLine(at, level, thread, message);
 		this.ring.push({at, file, line});
 		if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+		for (const listener of this.listeners) listener({at, file, line});
 		if (this.dir !== undefined) {
 			if (!this.created) {
 				mkdirSync(this.dir, {recursive: true});
@@ -57,6 +59,12 @@ export class ProcessLog {
 
 	entries(): readonly LogEntry[] {
 		return this.ring;
+	}
+
+	/** Calls `listener` with every line written from now on (a `tail -F`); returns the unsubscribe function. */
+	subscribe(listener: (entry: LogEntry) => void): () => void {
+		this.listeners.add(listener);
+		return () => void this.listeners.delete(listener);
 	}
 }
 

@@ -6,28 +6,21 @@
  * host) or over the RocketMQ wire protocol.
  */
 import assert from 'node:assert/strict';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {escapeValue} from '../../source/format/properties.ts';
 import {RemotingClient} from '../../source/rocketmq/client.ts';
 import {directTcp} from '../../source/rocketmq/transport.ts';
-import {buildTestImages} from '../testbed/images.ts';
-import {startTestbed, testbedMissing, type Testbed} from '../testbed/testbed.ts';
-import {containerIds, deployTo, fleetFor, needTestbed, planFor, testCluster} from './support.ts';
+import {containerIds, deployTo, fleetFor, needTestbed, planFor, testCluster, useTestbed} from './support.ts';
 
-let bed: Testbed | undefined;
+const testbed = useTestbed();
 /** Every deploy here carries it: broker.conf values are written over SFTP, never through a shell. */
 const NASTY = `$(touch /tmp/pwned1); \`touch /tmp/pwned2\`; '"; touch /tmp/pwned3`;
 const props = (extra: Record<string, string> = {}) => ({brokerProperties: {rmqTuiNote: NASTY, ...extra}});
-let archive = '';
 
-before(async () => {
-	if (testbedMissing().length > 0) return;
-	bed = await startTestbed({hosts: 3});
-	archive = await buildTestImages();
-});
-after(async () => bed?.stop());
 
 test('the seed topology deploys to three real hosts and both groups elect; again: nothing changes', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const cluster = testCluster(bed, props());
 	const first = await deployTo(bed, cluster, {imageArchive: archive});
@@ -59,6 +52,8 @@ test('the seed topology deploys to three real hosts and both groups elect; again
 });
 
 test('one changed broker option recreates only the brokers, one at a time, leader last; the brokers report it', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const base = testCluster(bed, props());
 	const before = await containerIds(bed);
@@ -86,6 +81,8 @@ test('one changed broker option recreates only the brokers, one at a time, leade
 });
 
 test('rmq-tui console: the loopback-only console answers through an SSH tunnel from here', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const {SshSession} = await import('../../source/remote/session.ts');
 	const {knownHostsFiles} = await import('../../source/remote/known-hosts-file.ts');
@@ -103,6 +100,8 @@ test('rmq-tui console: the loopback-only console answers through an SSH tunnel f
 });
 
 test('down removes containers and network, keeps every data dir; the next deploy brings the same cluster back', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const {teardown} = await import('../../source/deploy/teardown.ts');
 	const cluster = testCluster(bed, props({maxMessageSize: '1048576'}));

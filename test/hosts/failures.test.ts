@@ -9,28 +9,20 @@ import {generateKeyPairSync} from 'node:crypto';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {after, before, test} from 'node:test';
-import {buildTestImages} from '../testbed/images.ts';
-import {sshBanner, startTestbed, testbedMissing, type Testbed} from '../testbed/testbed.ts';
+import {test} from 'node:test';
+import {sshBanner} from '../testbed/testbed.ts';
 import {waitFor} from '../support/wait.ts';
-import {deployTo, needTestbed, testCluster} from './support.ts';
+import {deployTo, needTestbed, testCluster, useTestbed, wipeHosts} from './support.ts';
 
-let bed: Testbed | undefined;
-let archive = '';
+const testbed = useTestbed();
 
-before(async () => {
-	if (testbedMissing().length > 0) return;
-	bed = await startTestbed({hosts: 3});
-	archive = await buildTestImages();
-});
-after(async () => bed?.stop());
 
-const wipe = async (b: Testbed) =>
-	Promise.all(b.hosts.map(h => b.exec(h, ['sh', '-c', 'ids=$(docker ps -aq); [ -z "$ids" ] || docker rm -f $ids >/dev/null; docker image prune -af >/dev/null; docker network rm bridge_network >/dev/null 2>&1; rm -rf /data/docker-services'])));
 
 const failureOf = (d: Awaited<ReturnType<typeof deployTo>>, host: string) => d.result.failures.find(f => f.host === host);
 
 test('wrong SSH key: authentication fails naming the methods tried; nothing changes anywhere', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const dir = mkdtempSync(join(tmpdir(), 'rmq-wrongkey-'));
 	const key = join(dir, 'id_ed25519');
@@ -48,6 +40,8 @@ test('wrong SSH key: authentication fails naming the methods tried; nothing chan
 });
 
 test('unknown host key: refused (fingerprint shown to the confirm callback); changed host key: refused with OpenSSH\'s warning', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const dir = mkdtempSync(join(tmpdir(), 'rmq-known-'));
 	const partial = join(dir, 'known_hosts');
@@ -81,6 +75,8 @@ test('unknown host key: refused (fingerprint shown to the confirm callback); cha
 });
 
 test('preflight stops before any change: a port in use, Docker stopped, a user without sudo — each with its fix', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const squatter = bed.spawn('h1', ['busybox', 'nc', '-l', '-p', '9876']);
 	await bed.dockerStop('h2');
@@ -105,15 +101,17 @@ test('preflight stops before any change: a port in use, Docker stopped, a user w
 });
 
 test('a host cut off at the files step: named in the error, the others prepared, no container started; healed, the rerun completes', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
-	await wipe(bed);
+	await wipeHosts(bed);
 	let cut = false;
 	const d = await deployTo(bed, testCluster(bed), {imageArchive: archive, timeoutMs: 20_000}, {
 		fleet: {},
 		onEvent: e => {
 			if (!cut && e.type === 'host' && e.host === '10.99.0.12' && e.step === 'files' && e.state === 'running') {
 				cut = true;
-				void bed!.cut('h2');
+				void bed.cut('h2');
 			}
 		},
 	});
@@ -133,8 +131,10 @@ test('a host cut off at the files step: named in the error, the others prepared,
 });
 
 test('the pull path: no archive, the images come from the registry (the hosts\' Docker Hub mirror)', async t => {
+	const bed = testbed.bed();
+	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
-	await wipe(bed);
+	await wipeHosts(bed);
 	await bed.pushTestImages();
 	try {
 		const d = await deployTo(bed, testCluster(bed));

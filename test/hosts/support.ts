@@ -13,7 +13,9 @@ import {buildPlan} from '../../source/plan/plan.ts';
 import type {Plan} from '../../source/plan/types.ts';
 import {renderCluster} from '../../source/render/render.ts';
 import {need} from '../support/need.ts';
-import {testbedMissing, type Testbed} from '../testbed/testbed.ts';
+import {after, before} from 'node:test';
+import {buildTestImages} from '../testbed/images.ts';
+import {startTestbed, testbedMissing, type Testbed} from '../testbed/testbed.ts';
 
 export function needTestbed(t: TestContext): boolean {
 	const missing = testbedMissing();
@@ -93,3 +95,23 @@ export async function containerIds(bed: Testbed): Promise<Record<string, string>
 	}
 	return out;
 }
+
+/** One testbed (3 hosts) and the test image archive for a whole test file: started before its tests, stopped after. */
+export function useTestbed(): {bed: () => Testbed | undefined; archive: () => string} {
+	let bed: Testbed | undefined;
+	let archive = '';
+	before(async () => {
+		if (testbedMissing().length > 0) return;
+		bed = await startTestbed({hosts: 3});
+		archive = await buildTestImages();
+	});
+	after(async () => bed?.stop());
+	return {bed: () => bed, archive: () => archive};
+}
+
+/** Every container, image and file of a cluster gone from every host (a fresh start for the next deploy). */
+export const wipeHosts = async (b: Testbed): Promise<void> => {
+	await Promise.all(
+		b.hosts.map(h => b.exec(h, ['sh', '-c', 'ids=$(docker ps -aq); [ -z "$ids" ] || docker rm -f $ids >/dev/null; docker image prune -af >/dev/null; docker network rm bridge_network >/dev/null 2>&1; rm -rf /data/docker-services'])),
+	);
+};
