@@ -16,13 +16,15 @@ export interface RolloutContext {
 	emit: DeployListener;
 	/** Replace containers of the same name that rmq-tui did not create (a deployment made by hand). */
 	adopt: boolean;
+	/** Hosts whose own Compose creates the containers (the others: the Docker API). */
+	compose: ReadonlyMap<string, 'v1' | 'v2'>;
 	timeoutMs: number;
 	pollMs: number;
 	sleep: Sleep;
 	now: () => number;
 }
 
-export async function applyAction(host: Host, action: ContainerAction, adopt: boolean): Promise<void> {
+export async function applyAction(host: Host, action: ContainerAction, adopt: boolean, compose?: 'v1' | 'v2'): Promise<void> {
 	const {spec} = action;
 	switch (action.kind) {
 		case 'keep':
@@ -37,11 +39,16 @@ export async function applyAction(host: Host, action: ContainerAction, adopt: bo
 			await host.removeContainer(spec.name);
 			break;
 		case 'recreate':
+			if (compose) break; // compose up --force-recreate stops and removes it with the file's stop_grace_period
 			await host.stopContainer(spec.name, spec.stopTimeoutSeconds);
 			await host.removeContainer(spec.name);
 			break;
 		case 'create':
 			break;
+	}
+	if (compose) {
+		await host.composeUp(spec, compose);
+		return;
 	}
 	await host.createContainer(spec);
 	await host.startContainer(spec.name);
@@ -101,7 +108,7 @@ export async function runRollout(ctx: RolloutContext, steps: readonly RolloutSte
 		report('running');
 		try {
 			await guardQuorum(ctx, step);
-			await Promise.all(step.actions.map(a => applyAction(ctx.hosts.get(a.spec.host)!, a, ctx.adopt)));
+			await Promise.all(step.actions.map(a => applyAction(ctx.hosts.get(a.spec.host)!, a, ctx.adopt, ctx.compose.get(a.spec.host))));
 			await waitAfter(ctx, step);
 			report('ok');
 		} catch (error) {

@@ -49,7 +49,9 @@ export function differences(spec: ContainerSpec, observed: ObservedContainer, de
 	if (wantMounts !== haveMounts) reasons.push(`mounts ${haveMounts || '(none)'} → ${wantMounts || '(none)'}`);
 	if (spec.init !== observed.init) reasons.push(`init ${observed.init} → ${spec.init}`);
 	if (spec.restart !== observed.restart) reasons.push(`restart policy ${observed.restart || '(none)'} → ${spec.restart}`);
-	if (spec.stopTimeoutSeconds !== undefined && spec.stopTimeoutSeconds !== observed.stopTimeoutSeconds) {
+	// Compose keeps stop_grace_period to itself (it passes it when stopping): not on the container to compare.
+	const byCompose = observed.labels['com.docker.compose.project'] !== undefined;
+	if (spec.stopTimeoutSeconds !== undefined && spec.stopTimeoutSeconds !== observed.stopTimeoutSeconds && !byCompose) {
 		reasons.push(`stop timeout ${observed.stopTimeoutSeconds === undefined ? 'default' : `${observed.stopTimeoutSeconds}s`} → ${spec.stopTimeoutSeconds}s`);
 	}
 	for (const [key, value] of Object.entries(spec.labels)) {

@@ -37,6 +37,8 @@ export interface DeployOptions {
 	timeoutMs?: number;
 	/** Hosts prepared at once (dirs, files, network, image); default all. 1 = one after another. */
 	hostConcurrency?: number;
+	/** How containers are created: with the host's Compose when it has one (`auto`, the default), or always through the Docker API. */
+	engine?: 'auto' | 'api';
 	pollMs?: number;
 }
 
@@ -104,11 +106,13 @@ async function leaders(observe: () => Promise<ClusterSnapshot>): Promise<(group:
 }
 
 /** Connect (the facts are the first call) and judge every host; nothing is read for the diff before this passes. */
-async function preflight(req: DeployRequest, names: string[]): Promise<{checks: Map<string, Check[]>; failures: DeployFailure[]}> {
+async function preflight(req: DeployRequest, names: string[]): Promise<{checks: Map<string, Check[]>; failures: DeployFailure[]; compose: Map<string, 'v1' | 'v2'>}> {
 	const {plan, emit} = req;
+	const compose = new Map<string, 'v1' | 'v2'>();
 	const {values, failures} = await settledAll(names, async name => {
 		const host = req.hosts.get(name)!;
 		const facts = await hostStep(name, 'connect', emit, async () => ({value: await host.facts(factsRequest(plan, name, plan.options.image, req.now))}));
+		if (facts.compose.kind !== 'none') compose.set(name, facts.compose.kind);
 		return hostStep(name, 'preflight', emit, async () => {
 			const hostPlan = plan.hosts.find(h => h.spec.name === name)!;
 			const checks = preflightChecks({plan, host: hostPlan, imageSource: req.options?.imageArchive ? 'archive' : 'pull', pullable: true}, facts);
@@ -118,7 +122,7 @@ async function preflight(req: DeployRequest, names: string[]): Promise<{checks: 
 			return {value: checks, detail: `${checks.filter(c => c.status === 'warn').length} warning(s)`};
 		});
 	});
-	return {checks: values, failures};
+	return {checks: values, failures, compose};
 }
 
 /** What every host holds now (files, containers, images, networks): the input of the diff. */
@@ -176,9 +180,11 @@ export async function deploy(req: DeployRequest): Promise<DeployResult> {
 	const names = plan.hosts.map(h => h.spec.name);
 
 	let checks = new Map<string, Check[]>();
+	let compose = new Map<string, 'v1' | 'v2'>();
 	if (!options.skipPreflight) {
 		const pf = await preflight(req, names);
 		checks = pf.checks;
+		if (options.engine !== 'api') compose = pf.compose;
 		if (pf.failures.length > 0) return {ok: false, checks, failures: pf.failures};
 	} else emit({type: 'note', level: 'warn', text: 'preflight skipped (--skip-preflight)'});
 	const read = await readStates(req, names, options.skipPreflight ? 'connect' : 'preflight', options.skipPreflight === true);
@@ -206,7 +212,7 @@ export async function deploy(req: DeployRequest): Promise<DeployResult> {
 		if (after.failures.length > 0) return {ok: false, changes, checks, failures: [...failures, ...after.failures]};
 		const final = computeChanges(plan, files, after.values as Map<string, HostState>, await leaders(req.observe), at);
 		done = mergeChanges(changes, final);
-		const ctx = {hosts: req.hosts, observe: req.observe, emit, adopt: options.adopt ?? false, timeoutMs: options.timeoutMs ?? 120_000, pollMs: options.pollMs ?? 500, sleep, now};
+		const ctx = {hosts: req.hosts, observe: req.observe, emit, adopt: options.adopt ?? false, compose, timeoutMs: options.timeoutMs ?? 120_000, pollMs: options.pollMs ?? 500, sleep, now};
 		for (const name of names) emit({type: 'host', host: name, step: 'containers', state: 'running'});
 		try {
 			await runRollout(ctx, final.steps);

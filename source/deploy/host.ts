@@ -76,6 +76,11 @@ export interface Host {
 	/** True when it had to be created. */
 	ensureNetwork(name: string): Promise<boolean>;
 	createContainer(spec: ContainerSpec): Promise<string>;
+	/**
+	 * Creates (or recreates) and starts spec's container with the host's own Compose, from spec's compose file
+	 * (`up -d --no-deps --force-recreate SERVICE`, project = the file's directory name, as the runbook's `up -d`).
+	 */
+	composeUp(spec: ContainerSpec, compose: 'v1' | 'v2'): Promise<void>;
 	startContainer(name: string): Promise<void>;
 	unpauseContainer(name: string): Promise<void>;
 	stopContainer(name: string, timeoutSeconds?: number): Promise<void>;

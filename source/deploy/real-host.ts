@@ -273,6 +273,12 @@ export class RealHost implements LiveHost {
 		return this.call(`creating ${spec.name}`, async docker => (await docker.createContainer(createBody(spec, {relabel: this.relabel}))).id);
 	}
 
+	async composeUp(spec: ContainerSpec, compose: 'v1' | 'v2'): Promise<void> {
+		const project = spec.composeFile.split('/').at(-2) ?? spec.service;
+		const tool = compose === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
+		await execOk(this.session, [...tool, '-p', project, '-f', spec.composeFile, 'up', '-d', '--no-deps', '--force-recreate', spec.service], {sudo: true, timeoutMs: 10 * 60_000});
+	}
+
 	async startContainer(name: string): Promise<void> {
 		await this.call(`starting ${name}`, async docker => {
 			try {

@@ -119,7 +119,8 @@ export class SimHost implements LiveHost {
 		return {
 			user: {name: 'root', uid: 0, sudo: 'root'},
 			docker: {ok: true, version: '20.10.24', apiVersion: '1.41', rootless: false, userns: false, viaSudo: false},
-			compose: {kind: 'v1', version: '1.29.2'},
+			// No Compose on a simulated host: its containers are created through the (simulated) Docker API.
+			compose: {kind: 'none'},
 			portsInUse: request.ports.filter(p => held.has(p)).map(port => ({port, holder: 'docker-proxy'})),
 			diskFreeBytes: 80 * GIB,
 			memTotalBytes: 16 * GIB,
@@ -287,6 +288,10 @@ export class SimHost implements LiveHost {
 		const c = this.containers.get(name);
 		if (!c) throw new HostError(this.name, 'docker', `No such container: ${name}`);
 		return c;
+	}
+
+	async composeUp(): Promise<void> {
+		throw new HostError(this.name, 'docker', 'a simulated host has no Compose: deploy creates its containers through the API');
 	}
 
 	async startContainer(name: string): Promise<void> {

@@ -71,7 +71,7 @@ export async function teardown(req: TeardownRequest): Promise<TeardownResult> {
 					for (const c of ours.get(name)!.filter(x => x.labels[LABEL.role] === role)) {
 						try {
 							emit({type: 'host', host: name, step: 'containers', state: 'running', detail: `removing ${c.name}`});
-							await host.stopContainer(c.name);
+							await host.stopContainer(c.name, c.stopTimeoutSeconds ?? 60);
 							await host.removeContainer(c.name);
 							removed.push({host: name, container: c.name});
 						} catch (error) {

@@ -4,14 +4,18 @@
  * second deploy change nothing), and a changed spec is noticed. Plus the pure shapes.
  */
 import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
 import {test} from 'node:test';
 import Docker from 'dockerode';
 import {differences} from '../../source/deploy/diff.ts';
 import {createBody, observedFrom, parseBind, type InspectShape} from '../../source/deploy/docker-mapping.ts';
-import {containerSpecs} from '../../source/deploy/spec.ts';
+import {containerSpecs, specsFromCompose} from '../../source/deploy/spec.ts';
 import {renderCluster} from '../../source/render/render.ts';
 import {startDockerd} from '../support/dockerd.ts';
-import {needDocker} from '../support/need.ts';
+import {needCompose, needDocker} from '../support/need.ts';
+import {compose} from '../support/compose.ts';
 import {ensureStandinImage} from '../support/standin-image.ts';
 import {planOf, seed} from './sim-support.ts';
 
@@ -75,5 +79,28 @@ test('real Docker: every seed container created from its spec reads back with no
 		const reasons = differences(changed, observed);
 		assert.ok(reasons.some(r => r.startsWith('env TZ: Asia/Shanghai → UTC')), reasons.join('; '));
 		assert.ok(reasons.some(r => r.startsWith('ports ')), reasons.join('; '));
+	}
+});
+
+test('real Docker + Compose v1: every seed container made by `docker-compose up` from the rendered file reads back with no difference', async t => {
+	if (!needDocker(t) || !needCompose(t)) return;
+	const d = await startDockerd();
+	t.after(() => d.stop());
+	await ensureStandinImage(d);
+	await d.dockerOk(['network', 'create', 'bridge_network']);
+	const files = renderCluster(planOf(seed())).filter(f => f.host === '192.168.1.71' && f.kind.endsWith('-compose'));
+	const dir = mkdtempSync(join(tmpdir(), 'rmq-compose-'));
+	const docker = new Docker({socketPath: d.socket});
+	for (const file of files) {
+		const local = join(dir, file.path.split('/').at(-2)!, 'docker-compose.yml');
+		mkdirSync(dirname(local), {recursive: true});
+		writeFileSync(local, file.content);
+		for (const spec of specsFromCompose(file)) {
+			const up = await compose(d, local, ['up', '--no-start', '--no-deps', spec.service]);
+			assert.ok(up.ok, up.stderr);
+			const observed = observedFrom((await docker.getContainer(spec.name).inspect()) as unknown as InspectShape);
+			assert.equal(observed.labels['com.docker.compose.project'], local.split('/').at(-2));
+			assert.deepEqual(differences(spec, observed, observed.imageId), [], spec.name);
+		}
 	}
 });

@@ -35,6 +35,9 @@ test('the seed topology deploys to three real hosts and both groups elect; again
 	} finally {
 		await fleet.close();
 	}
+	// The hosts have docker-compose (v1): the containers are its, project = the file's directory, as the runbook's.
+	assert.equal(await bed.dockerOk('h1', ['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', 'rocketmq-raftnode00-n0']), 'broker');
+	assert.equal(await bed.dockerOk('h1', ['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', 'rocketmq-console']), 'console');
 	// Ownership as the image needs it, seen from inside the host.
 	assert.equal(await bed.execOk('h1', ['stat', '-c', '%u:%g', '/data/docker-services/rocketmq/broker/store/RaftNode00-n0']), '3000:3000');
 	assert.match(await bed.execOk('h2', ['cat', '/data/docker-services/rocketmq/.rmq-tui/audit.log']), /"operation":"deploy".*"result":"ok"/);

@@ -78,7 +78,8 @@ test('preflight stops before any change: a port in use, Docker stopped, a user w
 	const bed = testbed.bed();
 	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
-	const squatter = bed.spawn('h1', ['busybox', 'nc', '-l', '-p', '9876']);
+	// A listener that outlives connections (busybox nc exits after the first one: the peer check's).
+	const squatter = bed.spawn('h1', ['/usr/bin/python3', '-c', "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('0.0.0.0', 9876))\ns.listen(64)\ntime.sleep(600)"]);
 	await bed.dockerStop('h2');
 	try {
 		const cluster = testCluster(bed);
