@@ -17,7 +17,7 @@ export interface FlagSpec {
 	option?: string;
 	/** Parse the string into the option's type. */
 	kind?: 'int' | 'list';
-	section: 'Commands' | 'Cluster source' | 'Export' | 'Deploy' | 'Cluster options' | 'SSH' | 'Simulator' | 'Output' | 'General';
+	section: 'Commands' | 'Cluster source' | 'Export' | 'Deploy' | 'Live pane' | 'Cluster options' | 'SSH' | 'Simulator' | 'Output' | 'General';
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -25,7 +25,7 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'force', example: '--export out --force', type: 'boolean', section: 'Export', description: 'replace a non-empty --export DIR (written atomically: all or nothing)'},
 	{name: 'hosts', example: '--hosts 192.168.1.71,192.168.1.76,192.168.1.77', type: 'string', value: 'A,B,C', section: 'Cluster source', description: 'hosts, separated by "," or ";": IPs, names or ~/.ssh/config aliases (user@host:port works)'},
 	{name: 'inventory', example: '-i cluster.yaml', type: 'string', short: 'i', value: 'FILE', section: 'Cluster source', description: 'a cluster file (cluster.yaml, YAML or JSON; see README "Cluster file")'},
-	{name: 'namesrv', example: "status --namesrv '10.0.0.1:9876;10.0.0.2:9876'", type: 'string', value: 'A;B', section: 'Cluster source', description: 'status: name servers of a running cluster (ip[:port], ";" or ","); its groups are discovered'},
+	{name: 'namesrv', example: "status --namesrv '10.0.0.1:9876;10.0.0.2:9876'", type: 'string', value: 'A;B', section: 'Cluster source', description: 'status, monitor: name servers of a running cluster (ip[:port], ";" or ","); its groups are discovered'},
 	{name: 'timeout', example: 'status --namesrv 10.0.0.1 --timeout 1000', type: 'string', value: 'MS', kind: 'int', section: 'Cluster source', description: 'status: how long to wait for each connection and answer (default 3000)'},
 	{name: 'yes', example: 'deploy -i cluster.yaml --yes', type: 'boolean', short: 'y', section: 'Deploy', description: 'deploy/down: go ahead without asking (the changes are still printed first)'},
 	{name: 'dry-run', example: 'deploy -i cluster.yaml --dry-run', type: 'boolean', section: 'Deploy', description: 'deploy: print per host exactly what would change (file diffs, containers) and change nothing'},
@@ -36,6 +36,10 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'accept-new-host-keys', example: 'deploy -i cluster.yaml --accept-new-host-keys', type: 'boolean', section: 'Deploy', description: 'record unknown SSH host keys without asking (as StrictHostKeyChecking=accept-new); changed keys are always refused'},
 	{name: 'purge', example: 'down -i cluster.yaml --purge', type: 'boolean', section: 'Deploy', description: 'down: also delete the cluster\'s data dirs (stores, logs, confs); asks you to type the cluster name'},
 	{name: 'local-port', example: 'console -i cluster.yaml --local-port 8080', type: 'string', value: 'PORT', kind: 'int', section: 'Deploy', description: 'console: local port of the SSH tunnel to the console (default its port on the host, 19876)'},
+	{name: 'sim', example: 'monitor --sim', type: 'boolean', section: 'Live pane', description: 'monitor: the seed cluster (3 hosts, 2 groups) deployed onto simulated hosts in this process; every drill key works'},
+	{name: 'read-only', example: 'monitor -i cluster.yaml --read-only', type: 'boolean', section: 'Live pane', description: 'monitor: watch only; every drill key (stop, kill, pause, start, restart) is off'},
+	{name: 'report', example: 'monitor --sim --report drills', type: 'string', value: 'FILE', section: 'Live pane', description: 'monitor: on exit, write the drills to FILE.md and FILE.json (the w key writes them at any time)'},
+	{name: 'interval', example: 'monitor -i cluster.yaml --interval 500', type: 'string', value: 'MS', kind: 'int', section: 'Live pane', description: 'monitor: probe the cluster every MS milliseconds (default 250; the drills\' time resolution)'},
 	{name: 'cluster-name', example: '--cluster-name OrdersCluster', type: 'string', value: 'NAME', option: 'name', section: 'Cluster options', description: 'brokerClusterName (default RaftCluster)'},
 	{name: 'groups', example: '--groups 3', type: 'string', value: 'N', option: 'groups', kind: 'int', section: 'Cluster options', description: 'DLedger groups (default 2: RaftNode00, RaftNode01)'},
 	{name: 'replicas', example: '--replicas 5', type: 'string', value: 'N', option: 'replicas', kind: 'int', section: 'Cluster options', description: 'replicas per group, odd, each on its own host (default 3)'},
@@ -63,7 +67,7 @@ export const FLAGS: readonly FlagSpec[] = [
 	{name: 'identity', example: '--identity ~/.ssh/id_ed25519', type: 'string', value: 'FILE', section: 'SSH', description: 'SSH private key for --hosts entries'},
 	{name: 'ssh-config', example: '--ssh-config ./ssh_config', type: 'string', value: 'FILE', section: 'SSH', description: 'OpenSSH client config for aliases and defaults (default ~/.ssh/config)'},
 	{name: 'config', example: 'sim broker -c /home/rocketmq/conf/broker-n0.conf', type: 'string', short: 'c', value: 'FILE', section: 'Simulator', description: 'sim broker: the broker .conf to run, as mqbroker -c (sim namesrv: a namesrv .conf with listenPort)'},
-	{name: 'time-scale', example: 'sim cluster --time-scale 10', type: 'string', value: 'N', section: 'Simulator', description: 'sim: run the simulated timers N times faster than real time (default 1)'},
+	{name: 'time-scale', example: 'sim cluster --time-scale 10', type: 'string', value: 'N', section: 'Simulator', description: 'sim, monitor --sim: run the simulated timers N times faster than real time (default 1)'},
 	{name: 'quiet', example: 'lint out/ --quiet', type: 'boolean', short: 'q', section: 'Output', description: 'lint: show errors only'},
 	{name: 'json', example: '--hosts A,B,C --json', type: 'boolean', section: 'Output', description: 'print machine-readable JSON (the plan; lint findings)'},
 	{name: 'help', example: '--help', type: 'boolean', short: 'h', section: 'General', description: 'show this help'},

@@ -9,6 +9,9 @@ const COMMANDS: Array<[string, string]> = [
 	['rmq-tui sim cluster [--hosts A,B,C | --inventory FILE]', 'run the whole cluster simulated on loopback (127.0.0.11, .12, …), real ports, until Ctrl-C'],
 	['rmq-tui sim namesrv | sim broker -c FILE', 'run ONE simulated node (name server, or a broker from a real broker.conf), as mqnamesrv / mqbroker would'],
 	['rmq-tui lint PATH...', 'check hand-written broker .conf / compose files or a cluster.yaml (exit 1 on errors)'],
+	['rmq-tui deploy --inventory FILE [--dry-run] [--yes]', 'over SSH: preflight every host, show what will change, then put the files on every host and start the cluster (idempotent, Raft-aware)'],
+	['rmq-tui down --inventory FILE [--purge]', 'stop and remove the cluster\'s containers and network on every host (data stays unless --purge)'],
+	['rmq-tui console --inventory FILE', 'open the (loopback-only) RocketMQ console here through an SSH tunnel, until Ctrl-C'],
 ];
 
 const EXAMPLES = [
@@ -18,6 +21,8 @@ const EXAMPLES = [
 	'rmq-tui sim cluster --time-scale 5',
 	'rmq-tui lint /data/docker-services/rocketmq',
 	'rmq-tui lint out/        # a whole exported cluster, hosts mapped by folder',
+	'rmq-tui deploy -i out/cluster.yaml --dry-run',
+	'rmq-tui deploy -i out/cluster.yaml --image-archive rocketmq-images.tar --yes',
 ];
 
 const label = (f: FlagSpec): string =>
@@ -41,6 +46,6 @@ export function helpText(version: string): string {
 		lines.push('');
 	}
 	lines.push('Examples', ...EXAMPLES.map(e => `  $ ${e}`), '');
-	lines.push('Exit codes: 0 ok · 1 findings (lint errors) · 2 usage (bad flags or input) · 3 unreachable');
+	lines.push('Exit codes: 0 ok · 1 findings (lint errors, a failed deploy) · 2 usage (bad flags or input) · 3 unreachable');
 	return `${lines.join('\n')}\n`;
 }

@@ -8,12 +8,13 @@ import {consoleCli, deployCli, downCli} from './remote-commands.ts';
 import {FLAGS} from './flags.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
+import {monitorCli} from './commands/monitor.ts';
 import {simCommand} from './commands/sim.ts';
 import {namesrvList, sourceFromCluster, statusCommand} from './commands/status.ts';
 import {helpText} from './help.ts';
 import {EXIT, UsageError, type CommandIO} from './io.ts';
 
-const COMMANDS = ['console', 'deploy', 'down', 'lint', 'sim', 'status'] as const;
+const COMMANDS = ['console', 'deploy', 'down', 'lint', 'monitor', 'sim', 'status'] as const;
 
 
 async function status(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -63,6 +64,7 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	if (args.command === 'deploy') return deployCli(args, io);
 	if (args.command === 'down') return downCli(args, io);
 	if (args.command === 'console') return consoleCli(args, io);
+	if (args.command === 'monitor') return monitorCli(args, io);
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}

@@ -15,7 +15,7 @@ import {withRecord} from '../deploy/record.ts';
 import {ClusterScreen} from './ClusterScreen.tsx';
 import {DeployScreen} from './deploy/DeployScreen.tsx';
 import {QuestionBridge} from './deploy/questions.ts';
-import {DeployRun, type Deployer} from './deploy/run.ts';
+import {DeployRun, type Deployer, type Handover} from './deploy/run.ts';
 import {Footer, footerHeight} from './Footer.tsx';
 import {HelpOverlay} from './HelpOverlay.tsx';
 import {HostsScreen} from './HostsScreen.tsx';
@@ -40,13 +40,15 @@ export interface AppProps {
 	store?: OpenedStore;
 	/** Deploys the reviewed cluster (real SSH hosts, or simulated ones); without one, D says deploying is not available. */
 	deployer?: Deployer;
+	/** After a successful deploy: hand the plan and its open fleet on (the live pane); the wizard then exits. */
+	onDeployed?: (handover: Handover) => void;
 }
 
 type Flash = {level: 'info' | 'error'; text: string};
 
 const errorText = (error: unknown) => `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`;
 
-export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store, deployer}: AppProps) {
+export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store, deployer, onDeployed}: AppProps) {
 	const {exit} = useApp();
 	const {rows, columns} = useTerminalSize({rows: startRows, columns: startColumns});
 	const wenv: WizardEnv = useMemo(() => ({resolveSsh, fileExists}), [resolveSsh, fileExists]);
@@ -324,6 +326,15 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 					rows={rows}
 					columns={columns}
 					onExit={() => setDeploying(undefined)}
+					{...(onDeployed
+						? {
+							onOpenPane: async () => {
+								const fleet = await deploying.run.close(true);
+								if (fleet) onDeployed({plan: reviewed.value.plan, fleet});
+								exit();
+							},
+						}
+						: {})}
 					onQuit={() => {
 						void deploying.run.close();
 						exit();

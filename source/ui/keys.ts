@@ -23,17 +23,19 @@ export type ActionId =
 	| 'help' | 'quit';
 
 /** Handled by the deploy screen, not the wizard shell. */
-export type DeployActionId = 'apply' | 'cancelDeploy' | 'finish' | 'answer' | 'skipAnswer' | 'yes' | 'no';
+export type DeployActionId = 'apply' | 'cancelDeploy' | 'finish' | 'openPane' | 'answer' | 'skipAnswer' | 'yes' | 'no';
 
-export interface Binding {
+export interface Binding<A extends string = ActionId> {
 	/** Key names as keyName() returns them. */
 	keys: readonly string[];
 	/** How the key is shown. */
 	display: string;
 	label: string;
-	action: ActionId;
+	action: A;
 	/** Shown but refused, with this reason. */
 	disabled?: string;
+	/** Changes the cluster (a drill key): refused in read-only mode and without host access — see paneBindingsFor. */
+	dangerous?: boolean;
 }
 
 const GLOBAL: readonly Binding[] = [
@@ -124,7 +126,8 @@ export const BINDINGS: Record<Mode, readonly Binding[]> = {
 	],
 	'deploy.running': [],
 	'deploy.done': [
-		{keys: ['enter', 'esc'], display: 'Enter', label: 'back to review', action: 'finish'},
+		{keys: ['enter'], display: 'Enter', label: 'live pane', action: 'openPane'},
+		{keys: ['esc'], display: 'Esc', label: 'back to review', action: 'finish'},
 		{keys: ['up', 'k'], display: '↑↓', label: 'scroll', action: 'up'},
 		{keys: ['down', 'j'], display: '', label: '', action: 'down'},
 	],
@@ -181,8 +184,13 @@ export function hints(mode: Mode): string {
 
 /** Footer hints wrapped at item boundaries onto as many lines of `width` as they need (never cut). */
 export function hintLines(mode: Mode, width: number): string[] {
+	return wrapHints(hintItems(mode), width);
+}
+
+/** Items joined with ` · `, wrapped between items onto lines of `width`. */
+export function wrapHints(items: readonly string[], width: number): string[] {
 	const lines: string[] = [];
-	for (const item of hintItems(mode)) {
+	for (const item of items) {
 		const last = lines.at(-1);
 		if (last !== undefined && last.length + SEP.length + item.length <= width) lines[lines.length - 1] = last + SEP + item;
 		else lines.push(item);
@@ -240,6 +248,7 @@ const ACTION_TEXT: Record<ActionId, string> = {
 	apply: 'apply the changes shown',
 	cancelDeploy: 'change nothing and go back to the review',
 	finish: 'back to the review',
+	openPane: 'open the live pane on the deployed cluster (after a successful deploy; otherwise back to the review)',
 	answer: 'send the typed answer (never shown, never stored)',
 	skipAnswer: 'give no answer (that host\'s connection fails)',
 	yes: 'yes',
@@ -266,4 +275,150 @@ export function keysMarkdown(): string {
 	return (Object.keys(BINDINGS) as Mode[])
 		.map(mode => [`**${MODE_TITLES[mode]}**`, '', '| keys | does |', '| --- | --- |', ...rows(mode)].join('\n'))
 		.join('\n\n');
+}
+
+// ——— The live pane (rmq-tui monitor, and the wizard after a deploy) ———
+
+/** Where the keyboard is in the live pane. Text modes take printable keys as text. */
+export type PaneMode = 'pane' | 'pane.filter' | 'pane.confirm' | 'pane.type' | 'pane.undo';
+export const PANE_TEXT_MODES: ReadonlySet<PaneMode> = new Set(['pane.filter', 'pane.type']);
+/** Modes that own the keyboard (a question is open): no global keys but Ctrl-C. */
+const PANE_MODAL: ReadonlySet<PaneMode> = new Set(['pane.filter', 'pane.type', 'pane.confirm', 'pane.undo']);
+
+export type PaneActionId =
+	| 'up' | 'down' | 'pageUp' | 'pageDown' | 'follow' | 'filter' | 'clearFilter' | 'drills' | 'report'
+	| DrillKeyAction
+	| 'keepFilter' | 'cancelFilter' | 'confirmDrill' | 'cancelDrill' | 'submitTyped' | 'undoAll' | 'keepAll' | 'undoLater'
+	| 'help' | 'quit';
+/** The drill keys (`pause` toggles pause/unpause). */
+export type DrillKeyAction = 'stop' | 'kill' | 'pause' | 'start' | 'restart';
+
+export const PANE_BINDINGS: Record<PaneMode, readonly Binding<PaneActionId>[]> = {
+	pane: [
+		{keys: ['up', 'k'], display: '↑↓/jk', label: 'select', action: 'up'},
+		{keys: ['down', 'j'], display: '', label: '', action: 'down'},
+		{keys: ['pageup', 'b'], display: 'PgUp/PgDn', label: 'scroll', action: 'pageUp'},
+		{keys: ['pagedown', 'space'], display: '', label: 'scroll down', action: 'pageDown'},
+		{keys: ['f'], display: 'f', label: 'follow', action: 'follow'},
+		{keys: ['/'], display: '/', label: 'filter', action: 'filter'},
+		{keys: ['esc'], display: '', label: 'clear filter', action: 'clearFilter'},
+		{keys: ['t'], display: 't', label: 'drills', action: 'drills'},
+		{keys: ['s'], display: 's', label: 'stop', action: 'stop', dangerous: true},
+		{keys: ['K'], display: 'K', label: 'kill', action: 'kill', dangerous: true},
+		{keys: ['p'], display: 'p', label: 'pause', action: 'pause', dangerous: true},
+		{keys: ['S'], display: 'S', label: 'start', action: 'start', dangerous: true},
+		{keys: ['r'], display: 'r', label: 'restart', action: 'restart', dangerous: true},
+		{keys: ['w'], display: 'w', label: 'report', action: 'report'},
+	],
+	'pane.filter': [
+		{keys: ['enter'], display: 'Enter', label: 'keep', action: 'keepFilter'},
+		{keys: ['esc'], display: 'Esc', label: 'clear', action: 'cancelFilter'},
+	],
+	'pane.confirm': [
+		{keys: ['y'], display: 'y', label: 'send it', action: 'confirmDrill', dangerous: true},
+		{keys: ['n', 'esc', 'enter'], display: 'n/Esc/Enter', label: 'cancel', action: 'cancelDrill'},
+	],
+	'pane.type': [
+		{keys: ['enter'], display: 'Enter', label: 'send if the name matches', action: 'submitTyped', dangerous: true},
+		{keys: ['esc'], display: 'Esc', label: 'cancel', action: 'cancelDrill'},
+	],
+	'pane.undo': [
+		{keys: ['y'], display: 'y', label: 'undo all', action: 'undoAll', dangerous: true},
+		{keys: ['k'], display: 'k', label: 'keep as is', action: 'keepAll', dangerous: true},
+		{keys: ['n', 'esc'], display: 'n/Esc', label: 'decide later', action: 'undoLater'},
+	],
+};
+
+const PANE_GLOBAL: readonly Binding<PaneActionId>[] = [
+	{keys: ['?'], display: '?', label: 'help', action: 'help'},
+	{keys: ['q', 'ctrl+c'], display: 'q', label: 'quit', action: 'quit'},
+];
+const PANE_CTRL_C: Binding<PaneActionId> = {keys: ['ctrl+c'], display: 'Ctrl-C', label: 'quit', action: 'quit'};
+
+/** Why the drill keys are off, if they are: read-only mode, or no host access. */
+export interface PanePolicy {
+	readOnly?: boolean;
+	/** Set when there is no host access (`--namesrv` only): the reason shown. */
+	noHosts?: string;
+}
+
+export const READ_ONLY_REASON = 'read-only (--read-only)';
+
+/** THE place where read-only mode and missing host access turn the dangerous bindings off. */
+export function dangerousOff(policy: PanePolicy): string | undefined {
+	return policy.readOnly ? READ_ONLY_REASON : policy.noHosts;
+}
+
+/** Every binding of a pane mode, own first, with the dangerous ones disabled when the policy says so. */
+export function paneBindingsFor(mode: PaneMode, policy: PanePolicy = {}): Binding<PaneActionId>[] {
+	const off = dangerousOff(policy);
+	const own = PANE_BINDINGS[mode].map(b => (b.dangerous && off ? {...b, disabled: off} : b));
+	return [...own, ...(PANE_MODAL.has(mode) ? [PANE_CTRL_C] : PANE_GLOBAL)];
+}
+
+export function paneLookup(mode: PaneMode, name: string | undefined, policy: PanePolicy = {}): Binding<PaneActionId> | undefined {
+	return name === undefined ? undefined : paneBindingsFor(mode, policy).find(b => b.keys.includes(name));
+}
+
+/** Footer hints of a pane mode; disabled drill keys collapse into one item saying why. */
+export function paneHintItems(mode: PaneMode, policy: PanePolicy = {}): string[] {
+	const shown = paneBindingsFor(mode, policy).filter(b => b.display !== '');
+	const off = shown.filter(b => b.disabled);
+	const items = shown.filter(b => !b.disabled).map(b => `${b.display} ${b.label}`);
+	if (off.length > 0) {
+		const at = shown.indexOf(off[0]!);
+		items.splice(Math.min(at, items.length), 0, `${off.map(b => b.display).join(' ')} off: ${off[0]!.disabled}`);
+	}
+	return items;
+}
+
+export const paneHintLines = (mode: PaneMode, width: number, policy: PanePolicy = {}): string[] => wrapHints(paneHintItems(mode, policy), width);
+
+const PANE_MODE_TITLES: Record<PaneMode, string> = {
+	pane: 'Live pane',
+	'pane.filter': 'Live pane — typing a log filter',
+	'pane.confirm': 'Live pane — confirm a drill action',
+	'pane.type': 'Live pane — a drill that leaves a group without a majority (or no name server): type the name',
+	'pane.undo': 'Live pane — drill actions left undone by an earlier run',
+};
+
+const PANE_ACTION_TEXT: Record<PaneActionId, string> = {
+	up: 'select the previous container (node)',
+	down: 'select the next container (node)',
+	pageUp: 'scroll the log back a page (pauses follow)',
+	pageDown: 'scroll the log forward a page (follow resumes at the end)',
+	follow: 'follow the log again (jump to the newest line)',
+	filter: 'filter the log: only lines containing the typed text (case-insensitive)',
+	clearFilter: 'clear the log filter',
+	drills: 'switch the bottom panel between the log and the drills (timeline of the latest, finished ones with their times)',
+	report: 'write the drill report now (FILE.md and FILE.json: --report FILE, else rmq-tui-drills-DATE-TIME in the current dir)',
+	stop: 'stop the selected container (docker stop); asks first',
+	kill: 'kill the selected container (SIGKILL); asks first',
+	pause: 'pause the selected container (a frozen JVM), or unpause it when paused; asks first',
+	start: 'start the selected container; asks first',
+	restart: 'restart the selected container; asks first',
+	keepFilter: 'keep the filter and go back to the pane',
+	cancelFilter: 'clear the filter and go back to the pane',
+	confirmDrill: 'send the action',
+	cancelDrill: 'send nothing',
+	submitTyped: 'send the action if the typed name matches',
+	undoAll: 'start / unpause every container listed',
+	keepAll: 'leave them as they are (recorded, not offered again)',
+	undoLater: 'decide later (offered again at the next start)',
+	help: 'show the keys of this screen',
+	quit: 'quit (with --report, the report is written first)',
+};
+
+/** The README's live-pane key reference, generated from the table (a test keeps the README equal to it). */
+export function paneKeysMarkdown(): string {
+	const rows = (mode: PaneMode) =>
+		paneBindingsFor(mode).map(b => `| ${b.keys.map(k => `\`${k}\``).join(', ')} | ${PANE_ACTION_TEXT[b.action]}${b.dangerous ? ' (off with --read-only or without host access)' : ''} |`);
+	return (Object.keys(PANE_BINDINGS) as PaneMode[])
+		.map(mode => [`**${PANE_MODE_TITLES[mode]}**`, '', '| keys | does |', '| --- | --- |', ...rows(mode)].join('\n'))
+		.join('\n\n');
+}
+
+/** Every row of the pane's `?` overlay: keys and what they do, from the same table as dispatch. */
+export function paneHelpRows(mode: PaneMode, policy: PanePolicy = {}): Array<{keys: string; text: string}> {
+	return paneBindingsFor(mode, policy).map(b => ({keys: b.keys.join('/'), text: `${PANE_ACTION_TEXT[b.action]}${b.disabled ? ` — off: ${b.disabled}` : ''}`}));
 }

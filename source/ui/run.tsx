@@ -9,7 +9,24 @@ import {ClusterStore} from '../store/clusters.ts';
 import {realFleet} from '../deploy/fleet.ts';
 import {defaultOperator} from '../deploy/operator.ts';
 import {App} from './App.tsx';
-import type {Deployer} from './deploy/run.ts';
+import type {Deployer, Handover} from './deploy/run.ts';
+import {PaneController} from '../live/controller.ts';
+import {liveHosts} from '../live/live-host.ts';
+import {runPane} from './pane/run.tsx';
+
+/** The wizard's last step: the live pane on the cluster just deployed, over the deploy's own SSH sessions. */
+async function openPaneOn({plan, fleet}: Handover, env: NodeJS.ProcessEnv): Promise<void> {
+	const operator = defaultOperator();
+	const controller = new PaneController(
+		{plan, hosts: liveHosts(fleet.hosts), observe: fleet.observe, source: 'SSH', clusterName: plan.options.name},
+		{operator: `${operator.user}@${operator.from} (pid ${operator.pid})`},
+	);
+	try {
+		await runPane(controller, env);
+	} finally {
+		await fleet.close();
+	}
+}
 
 /** Deploys to the real hosts; passphrases, passwords and unknown host keys are asked on the deploy screen. */
 export function realDeployer(resolveSsh?: SshResolver): Deployer {
@@ -32,6 +49,7 @@ export function keyFileExists(path: string, home = homedir()): boolean {
 
 /** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
 export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
+	let handover: Handover | undefined;
 	const instance = render(
 		<App
 			env={env}
@@ -42,9 +60,11 @@ export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver
 			columns={process.stdout.columns || 80}
 			exportTo={(dir, tree) => writeTreeAtomically(dir, tree, {force: false})}
 			deployer={realDeployer(resolveSsh)}
+			onDeployed={h => (handover = h)}
 		/>,
 		{exitOnCtrlC: false},
 	);
 	await instance.waitUntilExit();
+	if (handover) await openPaneOn(handover, env);
 	return 0;
 }

@@ -44,7 +44,7 @@ test('D on the review: check, preview, y applies with live progress, both groups
 		assert.match(frame, /✓ 1\. name servers \([\d.]+ s\)/);
 		assert.match(frame, /✓ 2\. brokers of RaftNode00, RaftNode01 \([\d.]+ s\)/);
 		assert.match(frame, /✓ 3\. console/);
-		await press(ui, KEY.enter, 'Step 3/3 · Review');
+		await press(ui, KEY.esc, 'Step 3/3 · Review');
 		for (const g of (await world.observe()).groups) assert.equal(g.verdict, 'healthy');
 	} finally {
 		ui.unmount();
@@ -79,6 +79,31 @@ test('a question from the SSH layer is answered on the deploy screen without ech
 		await press(ui, KEY.enter, 'this is what will change');
 		assert.equal(trusted, true);
 		assert.equal(answered, 's3cret');
+	} finally {
+		ui.unmount();
+		await world.close();
+	}
+});
+
+test('after a successful deploy, Enter hands the plan and the open fleet to the live pane', async () => {
+	const cluster = clusterFromHosts(HOSTS, {ports: {namesrv: 29876, listen: 40911, dledger: 50911}});
+	const world = await simWorld(planOf(cluster), {scale: 10, images: IMAGES, placement: HOSTS.map((_, i) => ({ip: `127.0.0.${77 + i}`, shift: 0}))});
+	let closed = false;
+	const fleet: Fleet = {hosts: world.hosts, observe: world.observe, close: async () => void (closed = true)};
+	const deployer: Deployer = {fleet: () => fleet, operator: {user: 'tester', from: 'ci', pid: 1}, options: {pollMs: 50, timeoutMs: 20_000}};
+	let handed: {plan: {options: {name: string}}; fleet: Fleet} | undefined;
+	const ui = render(<App exportTo={noExport} initial={{...stateFromCluster(cluster), step: 'review'}} deployer={deployer} onDeployed={h => (handed = h)} rows={40} columns={120} />);
+	try {
+		await waitFrame(ui, 'Step 3/3 · Review');
+		await press(ui, 'D', 'this is what will change');
+		await press(ui, 'y', /applying/);
+		const frame = await waitFrame(ui, /✓ deployed in/, 30_000);
+		assert.match(frame, /Enter live pane/);
+		ui.stdin.write(KEY.enter);
+		for (let i = 0; i < 200 && !handed; i++) await new Promise(r => setTimeout(r, 10));
+		assert.equal(handed?.plan.options.name, 'RaftCluster');
+		assert.equal(handed?.fleet, fleet, 'the same open fleet (SSH sessions) goes on');
+		assert.equal(closed, false, 'not closed on the way');
 	} finally {
 		ui.unmount();
 		await world.close();

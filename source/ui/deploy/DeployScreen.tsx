@@ -58,10 +58,12 @@ export interface DeployScreenProps {
 	columns: number;
 	/** Back to the review (the run is over or was cancelled). */
 	onExit: () => void;
+	/** After a successful deploy: open the live pane on the deployed cluster (absent: Enter goes back). */
+	onOpenPane?: () => void;
 	onQuit: () => void;
 }
 
-export function DeployScreen({run, questions, title, rows, columns, onExit, onQuit}: DeployScreenProps) {
+export function DeployScreen({run, questions, title, rows, columns, onExit, onQuit, onOpenPane}: DeployScreenProps) {
 	const t = useTheme();
 	const state = useSyncExternalStore(run.subscribe, run.get);
 	const question = useSyncExternalStore(questions.subscribe, questions.current);
@@ -110,6 +112,13 @@ export function DeployScreen({run, questions, title, rows, columns, onExit, onQu
 		finish: () => {
 			void run.close();
 			onExit();
+		},
+		openPane: () => {
+			if (state.phase === 'done' && onOpenPane) onOpenPane();
+			else {
+				void run.close();
+				onExit();
+			}
 		},
 		answer: () => {
 			questions.answer(answer);

@@ -22,6 +22,12 @@ export interface Deployer {
 	label?: string;
 }
 
+/** What a finished deploy hands to the live pane: the plan and the still-open fleet (its SSH sessions). */
+export interface Handover {
+	plan: Plan;
+	fleet: Fleet;
+}
+
 export type RunPhase = 'checking' | 'blocked' | 'preview' | 'noop' | 'applying' | 'done' | 'failed' | 'cancelled';
 
 export interface RunState {
