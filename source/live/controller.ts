@@ -156,8 +156,9 @@ export class PaneController {
 		this.dirty = true;
 		if (this.frameTimer !== undefined || this.closed) return;
 		this.frameTimer = setTimeout(() => {
-			this.frameTimer = undefined;
+			// Lines flushed here schedule nothing more: this frame draws them.
 			this.flushLines();
+			this.frameTimer = undefined;
 			if (this.dirty) this.emit();
 		}, frameDelay(performance.now(), this.lastFrameAt, this.frameMs));
 	}
