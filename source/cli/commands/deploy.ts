@@ -4,17 +4,16 @@
  * or goes ahead with --yes. The placement actually deployed is recorded on every host (.rmq-tui/cluster.yaml) and
  * reused when the cluster file has none, so a replica never moves to another host's store.
  */
-import {parse} from 'yaml';
 import {isNoop} from '../../deploy/changes.ts';
 import {eventLine} from '../../deploy/progress.ts';
 import type {DeployFailure, DeployListener} from '../../deploy/events.ts';
 import {deploy, type Operator} from '../../deploy/execute.ts';
 import type {Fleet} from '../../deploy/fleet.ts';
 import {defaultOperator} from '../../deploy/operator.ts';
-import {recordPath, withRecord} from '../../deploy/record.ts';
+import {recordedPlacement, recordPath, withRecord} from '../../deploy/record.ts';
 import {teardown} from '../../deploy/teardown.ts';
 import {formatErrors} from '../../inventory/errors.ts';
-import type {ClusterFile, Placement} from '../../inventory/schema.ts';
+import type {ClusterFile} from '../../inventory/schema.ts';
 import {buildPlan} from '../../plan/plan.ts';
 import type {Plan} from '../../plan/types.ts';
 import {renderCluster, type RenderedFile} from '../../render/render.ts';
@@ -48,20 +47,6 @@ export interface CommandDeps {
 
 
 
-/** The placement recorded on the hosts by an earlier deploy (the first host that has one). */
-async function recordedPlacement(fleet: Fleet, plan: Plan): Promise<Placement | undefined> {
-	for (const host of fleet.hosts.values()) {
-		try {
-			const text = await host.readFile(recordPath(plan));
-			const placement = text ? (parse(text) as {placement?: Placement}).placement : undefined;
-			if (placement && Object.keys(placement).length > 0) return placement;
-		} catch {
-			// unreachable: the deploy itself will report it
-		}
-	}
-	return undefined;
-}
-
 const printer = (io: CommandIO): DeployListener => event => {
 	const line = eventLine(event);
 	if (line) io.stdout(`${line}\n`);
@@ -86,7 +71,7 @@ async function prepare(cluster: ClusterFile, io: CommandIO, deps: CommandDeps): 
 	let plan = planned.plan;
 	let fleet = deps.fleet(plan);
 	if (Object.keys(cluster.placement).length === 0) {
-		const recorded = await recordedPlacement(fleet, plan);
+		const recorded = await recordedPlacement(fleet.hosts.values(), plan);
 		if (recorded) {
 			const again = buildPlan({...cluster, placement: recorded});
 			if (!again.ok) {

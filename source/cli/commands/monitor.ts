@@ -8,11 +8,8 @@
  */
 import {resolve} from 'node:path';
 import {hostname, userInfo} from 'node:os';
-import {parse} from 'yaml';
-import type {Fleet} from '../../deploy/fleet.ts';
-import {recordPath} from '../../deploy/record.ts';
+import {recordedPlacement, recordPath} from '../../deploy/record.ts';
 import {formatErrors} from '../../inventory/errors.ts';
-import type {Placement} from '../../inventory/schema.ts';
 import {PaneController, type PaneOptions, type PaneSources} from '../../live/controller.ts';
 import {liveHosts} from '../../live/live-host.ts';
 import {openSimPane} from '../../live/sim.ts';
@@ -91,19 +88,6 @@ function gated(prompter: Prompter): {prompter: Prompter; close(): void} {
 	};
 }
 
-async function recordedPlacement(fleet: Fleet, plan: Plan): Promise<Placement | undefined> {
-	for (const host of fleet.hosts.values()) {
-		try {
-			const text = await host.readFile(recordPath(plan));
-			const placement = text ? (parse(text) as {placement?: Placement}).placement : undefined;
-			if (placement && Object.keys(placement).length > 0) return placement;
-		} catch {
-			// unreachable: shown in the pane
-		}
-	}
-	return undefined;
-}
-
 interface Opened {
 	sources: PaneSources;
 	now?: () => number;
@@ -145,7 +129,7 @@ async function openSources(args: ParsedArgs, io: CommandIO, settings: MonitorSet
 	io.stdout(`Connecting to ${plan.hosts.length} hosts over SSH…\n`);
 	if (Object.keys(cluster.placement).length === 0) {
 		// As deploy does: the placement the last deploy realised, so every replica is looked for where it runs.
-		const recorded = await recordedPlacement(fleet, plan);
+		const recorded = await recordedPlacement(fleet.hosts.values(), plan);
 		const again = recorded ? buildPlan({...cluster, placement: recorded}) : undefined;
 		if (again?.ok) {
 			io.stdout(`Using the placement recorded on the hosts by the last deploy (${recordPath(plan)}).\n`);
