@@ -2,6 +2,8 @@
  * The commands that reach hosts over SSH — `deploy`, `down`, `console` — from parsed arguments: the real fleet,
  * terminal questions (passphrases, unknown host keys) and the flag checks.
  */
+import {BuildScriptsError, readBuildScripts, type BuildScripts} from '../deploy/build-scripts.ts';
+import {buildImageArgs} from '../deploy/image-supply.ts';
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {realFleet} from '../deploy/fleet.ts';
@@ -54,11 +56,26 @@ async function needInventory(args: ParsedArgs, io: CommandIO, command: string) {
 	return clusterFromFlags(args.flags, io);
 }
 
+/** `--build-image DIR`: the checkout's image-build scripts, refused early when they cannot make the cluster's image. */
+function buildScriptsFor(dir: string, image: string): BuildScripts {
+	const args = buildImageArgs(image);
+	if (!args.ok) throw new UsageError(args.error, args.fix);
+	try {
+		return readBuildScripts(dir);
+	} catch (error) {
+		if (error instanceof BuildScriptsError) throw new UsageError(error.message, error.fix);
+		throw error;
+	}
+}
+
 export async function deployCli(args: ParsedArgs, io: CommandIO): Promise<number> {
-	only(args, [...SSH_FLAGS, 'dry-run', 'skip-preflight', 'image-archive', 'adopt'], 'rmq-tui deploy');
+	only(args, [...SSH_FLAGS, 'dry-run', 'skip-preflight', 'image-archive', 'build-image', 'adopt'], 'rmq-tui deploy');
 	const archive = args.flags['image-archive'] as string | undefined;
 	if (archive !== undefined && !existsSync(resolve(io.cwd, archive))) throw new UsageError(`--image-archive ${archive}: no such file`, 'give a tarball written by `docker save IMAGE... -o FILE`');
+	const build = args.flags['build-image'] as string | undefined;
+	if (build !== undefined && archive !== undefined) throw new UsageError('--build-image and --image-archive both given', 'use one: the archive already carries the image');
 	const cluster = await needInventory(args, io, 'deploy');
+	const buildImage = build === undefined ? undefined : buildScriptsFor(resolve(io.cwd, build), cluster.image);
 	return deployCommand(
 		cluster,
 		{
@@ -68,6 +85,7 @@ export async function deployCli(args: ParsedArgs, io: CommandIO): Promise<number
 			adopt: args.flags.adopt === true,
 			breakLock: args.flags['break-lock'] === true,
 			...(archive !== undefined ? {imageArchive: resolve(io.cwd, archive)} : {}),
+			...(buildImage ? {buildImage} : {}),
 		},
 		io,
 		realDeps(args, io),

@@ -10,13 +10,15 @@ import {createHash} from 'node:crypto';
 import type {Plan} from '../plan/types.ts';
 import type {ClusterSnapshot} from '../probe/types.ts';
 import type {RenderedFile} from '../render/render.ts';
-import {HostStepError, hostStep, prepareHost} from './apply-host.ts';
+import {buildImageOn, HostStepError, hostStep, prepareHost} from './apply-host.ts';
+import type {BuildScripts} from './build-scripts.ts';
 import {runRollout} from './apply-containers.ts';
 import {computeChanges, type Changes, type HostState} from './changes.ts';
 import {dryRunText} from './dry-run.ts';
 import type {DeployFailure, DeployListener, HostStep} from './events.ts';
-import type {Host, LockHolder} from './host.ts';
-import {blocking, preflightChecks, type Check} from './preflight.ts';
+import {HostError, type Host, type LockHolder} from './host.ts';
+import {buildHost, imagesOfHost, planImageSupply, type ImageSupply, type RegistryAnswer} from './image-supply.ts';
+import {blocking, preflightChecks, type Check, type HostFacts} from './preflight.ts';
 import {factsRequest, readHostState} from './read-state.ts';
 import {groupsSettled, realSleep, waitUntil, type Sleep} from './waits.ts';
 
@@ -31,6 +33,8 @@ export interface DeployOptions {
 	dryRun?: boolean;
 	skipPreflight?: boolean;
 	imageArchive?: string;
+	/** apache/rocketmq-docker's image-build scripts: build the RocketMQ image on one host when none has it. */
+	buildImage?: BuildScripts;
 	adopt?: boolean;
 	breakLock?: boolean;
 	/** Per wait (containers answering, a group electing). */
@@ -73,8 +77,12 @@ export function planDigest(files: readonly RenderedFile[]): string {
 	return hash.digest('hex');
 }
 
-const failureOf = (error: unknown, fallback: DeployFailure['step']): DeployFailure =>
-	error instanceof HostStepError ? {host: error.host, step: error.step, message: error.message} : {step: fallback, message: (error as Error).message};
+/** A host error's own fix (e.g. sudo advice, the build's way out) travels with the failure. */
+function failureOf(error: unknown, fallback: DeployFailure['step']): DeployFailure {
+	if (!(error instanceof HostStepError)) return {step: fallback, message: (error as Error).message};
+	const fix = error.cause instanceof HostError ? error.cause.fix : undefined;
+	return {host: error.host, step: error.step, message: error.message, ...(fix ? {fix} : {})};
+}
 
 /** Runs `run` for every name, at most `limit` at a time, collecting values and failures. */
 async function settledAll<T>(names: readonly string[], run: (name: string) => Promise<T>, limit = names.length): Promise<{values: Map<string, T>; failures: DeployFailure[]}> {
@@ -105,24 +113,38 @@ async function leaders(observe: () => Promise<ClusterSnapshot>): Promise<(group:
 	}
 }
 
-/** Connect (the facts are the first call) and judge every host; nothing is read for the diff before this passes. */
+const supplyOptions = (options: DeployOptions) => ({archive: options.imageArchive !== undefined, build: options.buildImage !== undefined});
+
+/** Asked of the host (its mirrors, proxy and credentials count); a registry that never answers is a "no". */
+async function registryAnswer(host: Host, image: string): Promise<RegistryAnswer> {
+	return host.registryAnswers(image).catch((error: unknown) => ({ok: false as const, error: (error as Error).message}));
+}
+
+/**
+ * Connect (the facts are the first call) and judge every host; nothing is read for the diff before this passes.
+ * Every host that answers is judged, so one run shows every problem; the image checks need every host's images.
+ */
 async function preflight(req: DeployRequest, names: string[]): Promise<{checks: Map<string, Check[]>; failures: DeployFailure[]; compose: Map<string, 'v1' | 'v2'>}> {
 	const {plan, emit} = req;
+	const connected = await settledAll(names, name =>
+		hostStep(name, 'connect', emit, async () => ({value: await req.hosts.get(name)!.facts(factsRequest(plan, name, imagesOfHost(req.files, name), req.now))})),
+	);
 	const compose = new Map<string, 'v1' | 'v2'>();
-	const {values, failures} = await settledAll(names, async name => {
-		const host = req.hosts.get(name)!;
-		const facts = await hostStep(name, 'connect', emit, async () => ({value: await host.facts(factsRequest(plan, name, plan.options.image, req.now))}));
-		if (facts.compose.kind !== 'none') compose.set(name, facts.compose.kind);
-		return hostStep(name, 'preflight', emit, async () => {
-			const hostPlan = plan.hosts.find(h => h.spec.name === name)!;
-			const checks = preflightChecks({plan, host: hostPlan, imageSource: req.options?.imageArchive ? 'archive' : 'pull', pullable: true}, facts);
+	for (const [name, facts] of connected.values) if (facts.compose.kind !== 'none') compose.set(name, facts.compose.kind);
+	const present = new Map([...connected.values].map(([name, facts]) => [name, new Map(Object.entries(facts.imageIds))]));
+	const supply = planImageSupply(plan, req.files, present, supplyOptions(req.options ?? {}));
+	const judge = async (name: string, facts: HostFacts) =>
+		hostStep(name, 'preflight', emit, async () => {
+			const host = req.hosts.get(name)!;
+			const images: ImageSupply[] = await Promise.all(supply.get(name)!.map(async s => (s.how === 'pull' ? {...s, registry: await registryAnswer(host, s.image)} : s)));
+			const checks = preflightChecks({plan, host: plan.hosts.find(h => h.spec.name === name)!, images}, facts);
 			emit({type: 'checks', host: name, checks});
 			const failed = blocking(checks);
 			if (failed.length > 0) throw new Error(failed.map(c => `${c.title}: ${c.detail} — fix: ${c.fix}`).join('\n'));
 			return {value: checks, detail: `${checks.filter(c => c.status === 'warn').length} warning(s)`};
 		});
-	});
-	return {checks: values, failures, compose};
+	const judged = await settledAll([...connected.values.keys()], name => judge(name, connected.values.get(name)!));
+	return {checks: judged.values, failures: [...connected.failures, ...judged.failures], compose};
 }
 
 /** What every host holds now (files, containers, images, networks): the input of the diff. */
@@ -199,9 +221,22 @@ export async function deploy(req: DeployRequest): Promise<DeployResult> {
 	let done = changes;
 	try {
 		if (failures.length > 0) return {ok: false, changes, checks, failures};
+		const supply = planImageSupply(plan, files, new Map([...read.values].map(([name, state]) => [name, state.imageIds])), supplyOptions(options));
 		const imageSources = new Map<string, Host>();
-		for (const [name, state] of read.values) for (const image of state.imageIds.keys()) if (!imageSources.has(image)) imageSources.set(image, req.hosts.get(name)!);
-		const prep = await settledAll(names, name => prepareHost(req.hosts.get(name)!, changes.hosts.find(h => h.host === name)!, emit, {...options, imageSources}), options.hostConcurrency);
+		for (const list of supply.values()) for (const s of list) if (s.how === 'copy' && !imageSources.has(s.image)) imageSources.set(s.image, req.hosts.get(s.from!)!);
+		const builder = buildHost(supply);
+		if (builder && options.buildImage) {
+			try {
+				await buildImageOn(req.hosts.get(builder.host)!, plan, builder.image, options.buildImage, emit);
+			} catch (error) {
+				return {ok: false, changes, checks, failures: [failureOf(error, 'image')]};
+			}
+		}
+		const prep = await settledAll(
+			names,
+			name => prepareHost(req.hosts.get(name)!, changes.hosts.find(h => h.host === name)!, emit, {...options, imageSources, ...(builder?.host === name ? {built: new Set([builder.image])} : {})}),
+			options.hostConcurrency,
+		);
 		failures.push(...prep.failures);
 		if (failures.length > 0) {
 			emit({type: 'note', level: 'warn', text: `containers not changed: ${failures.map(f => f.host).join(', ')} failed; the other hosts are prepared. Fix it and run deploy again: it continues from there.`});

@@ -16,6 +16,8 @@ export const DEADLINES: Readonly<Record<string, number>> = {
 	loadImageStream: 30 * 60_000,
 	pullImage: 30 * 60_000,
 	exportImage: 30 * 60_000,
+	buildImage: 31 * 60_000,
+	registryAnswers: 30_000,
 	removeTree: 10 * 60_000,
 	stopContainer: 5 * 60_000,
 	restartContainer: 5 * 60_000,

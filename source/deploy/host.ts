@@ -5,6 +5,7 @@
  *
  * Paths are absolute paths on the host. Every method throws a HostError naming the host and what failed.
  */
+import type {RegistryAnswer} from './image-supply.ts';
 import type {ObservedContainer} from './observed.ts';
 import type {HostFacts} from './preflight.ts';
 import type {ContainerSpec} from './spec.ts';
@@ -36,7 +37,8 @@ export interface ImageProgress {
 }
 
 export interface FactsRequest {
-	image: string;
+	/** Images to look up (their IDs come back in HostFacts.imageIds). */
+	images: string[];
 	baseDir: string;
 	/** The plan's layout dirs to report on (existing, owner, empty). */
 	dirs: string[];
@@ -72,6 +74,13 @@ export interface Host {
 	/** `docker load` from a stream; `size` (bytes) when known, for progress. */
 	loadImageStream(stream: NodeJS.ReadableStream, progress: (p: ImageProgress) => void, size?: number): Promise<void>;
 	pullImage(image: string, progress: (p: ImageProgress) => void): Promise<void>;
+	/** Asks the host's registry (its mirrors and proxy included) whether it serves `image`; nothing is pulled. */
+	registryAnswers(image: string): Promise<RegistryAnswer>;
+	/**
+	 * Runs apache/rocketmq-docker's `build-image.sh VERSION BASE` in `dir` (already uploaded there) with the
+	 * host's docker CLI, as the guide does; output lines go to `progress`.
+	 */
+	buildImage(dir: string, args: {version: string; base: string}, progress: (p: ImageProgress) => void): Promise<void>;
 	networks(): Promise<string[]>;
 	/** True when it had to be created. */
 	ensureNetwork(name: string): Promise<boolean>;

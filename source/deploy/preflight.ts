@@ -5,6 +5,7 @@
 import {heapMegabytes} from '../plan/jvm.ts';
 import type {HostPlan, Plan} from '../plan/types.ts';
 import {LABEL} from '../render/render.ts';
+import {supplyText, type ImageSupply} from './image-supply.ts';
 import type {ObservedContainer} from './observed.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -40,8 +41,8 @@ export interface HostFacts {
 	diskFreeBytes: number;
 	memTotalBytes: number;
 	memAvailableBytes: number;
-	/** The image's ID on the host; undefined when absent. */
-	imageId?: string;
+	/** The asked images the host has: reference → ID. */
+	imageIds: Record<string, string>;
 	/** Milliseconds the host's clock is ahead (+) or behind (−) this machine's. */
 	clockOffsetMs: number;
 	/** Every IPv4 address bound on the host. */
@@ -58,10 +59,8 @@ export interface HostFacts {
 export interface PreflightContext {
 	plan: Plan;
 	host: HostPlan;
-	/** How the image will get there: present already, pulled, or uploaded from an archive. */
-	imageSource: 'pull' | 'archive';
-	/** Only for `pull`: whether the registry answered from this host. */
-	pullable?: boolean;
+	/** How each image of this host gets there (image-supply.ts), with the registry's answer for those to pull. */
+	images: readonly ImageSupply[];
 }
 
 const GIB = 1024 ** 3;
@@ -123,12 +122,18 @@ function memoryCheck(ctx: PreflightContext, facts: HostFacts): Check {
 	return ok('memory', 'Memory for the heaps', detail);
 }
 
-function imageCheck(ctx: PreflightContext, facts: HostFacts): Check {
-	const image = ctx.plan.options.image;
-	if (facts.imageId) return ok('image', 'Image', `${image} present (${facts.imageId.slice(0, 19)})`);
-	if (ctx.imageSource === 'archive') return ok('image', 'Image', `${image} absent; will be loaded from the image archive`);
-	if (ctx.pullable) return ok('image', 'Image', `${image} absent; will be pulled`);
-	return bad('fail', 'image', 'Image', `${image} is not on the host and its registry does not answer from there`, `pass --image-archive FILE (a \`docker save ${image}\` tarball), or load it by hand: \`docker save ${image} | ssh HOST docker load\``);
+function imageCheck(ctx: PreflightContext): Check {
+	const detail = ctx.images.map(supplyText).join('; ') || 'no containers here';
+	const unpullable = ctx.images.filter(s => s.how === 'pull' && s.registry?.ok === false).map(s => s.image);
+	if (unpullable.length === 0) return ok('image', 'Images', detail);
+	const list = unpullable.join(' ');
+	return bad(
+		'fail',
+		'image',
+		'Images',
+		detail,
+		`pass --image-archive FILE (\`docker save ${list} -o FILE\` where they exist)${unpullable.includes(ctx.plan.options.image) ? ', or --build-image DIR (a checkout of apache/rocketmq-docker) to build the RocketMQ image on one host as the guide does' : ''}, or give the host a registry (a mirror in /etc/docker/daemon.json "registry-mirrors")`,
+	);
 }
 
 function clockCheck(facts: HostFacts): Check {
@@ -195,7 +200,7 @@ export function preflightChecks(ctx: PreflightContext, facts: HostFacts): Check[
 		sudoCheck(facts),
 		dockerCheck(facts),
 		composeCheck(facts),
-		imageCheck(ctx, facts),
+		imageCheck(ctx),
 		portsCheck(ctx, facts),
 		ipCheck(ctx, facts),
 		peersCheck(facts),

@@ -23,13 +23,13 @@ export async function readHostState(host: Host, files: readonly RenderedFile[]):
 }
 
 /** What preflight asks a host: its own ports, dirs, and every other host's ports dialled from there. */
-export function factsRequest(plan: Plan, hostName: string, image: string, now: () => number = Date.now): FactsRequest {
+export function factsRequest(plan: Plan, hostName: string, images: string[], now: () => number = Date.now): FactsRequest {
 	const host = plan.hosts.find(h => h.spec.name === hostName)!;
 	const peers = plan.hosts
 		.filter(h => h.spec.name !== hostName)
 		.flatMap(h => h.ports.filter(p => !isLoopbackOnly(plan, h.spec.name, p.port)).map(p => ({to: h.spec.name, ip: h.spec.ip, port: p.port, owner: p.owner})));
 	return {
-		image,
+		images,
 		baseDir: plan.options.baseDir,
 		dirs: host.writableDirs,
 		ports: host.ports.map(p => p.port),

@@ -26,6 +26,7 @@ import {
 	type Unsubscribe,
 } from './host.ts';
 import {followDockerLogs, followRemoteFile, hostErrorOf, measureClockOffset, watchDockerEvents, type StreamContext} from './live-real.ts';
+import type {RegistryAnswer} from './image-supply.ts';
 import type {ObservedContainer} from './observed.ts';
 import type {HostFacts, PeerReach} from './preflight.ts';
 import type {ContainerSpec} from './spec.ts';
@@ -34,6 +35,9 @@ import type {ContainerSpec} from './spec.ts';
 const LOCK_SCRIPT = 'set -C; cat > "$1"';
 const APPEND_SCRIPT = 'cat >> "$1"';
 const COPY_SCRIPT = 'if [ -e "$1" ]; then cp -p -- "$1" "$2"; fi';
+/** As the guide: `cd rocketmq-docker/image-build; sh build-image.sh 4.7.1 alpine`. */
+const BUILD_SCRIPT = 'cd -- "$1" && exec sh build-image.sh "$2" "$3"';
+const BUILD_TIMEOUT_MS = 30 * 60_000;
 
 export interface RealHostOptions {
 	/** Host name in the plan. */
@@ -105,7 +109,7 @@ export class RealHost implements LiveHost {
 		const parsed = parseFacts(shell.stdout);
 		const docker = await this.dockerFacts();
 		const containers = docker.ok ? await this.listContainers() : [];
-		const imageId = docker.ok ? await this.imageId(request.image) : undefined;
+		const imageIds = docker.ok ? await this.imageIds(request.images) : {};
 		this.relabel = parsed.selinux === 'enforcing';
 		const wanted = new Set(request.ports);
 		return {
@@ -116,7 +120,7 @@ export class RealHost implements LiveHost {
 			diskFreeBytes: parsed.diskFreeBytes,
 			memTotalBytes: parsed.memTotalBytes,
 			memAvailableBytes: parsed.memAvailableBytes,
-			...(imageId ? {imageId} : {}),
+			imageIds,
 			clockOffsetMs: Math.round(parsed.clockMs - (sent + back) / 2),
 			addresses: parsed.addresses,
 			selinux: parsed.selinux,
@@ -218,6 +222,44 @@ export class RealHost implements LiveHost {
 		} catch (error) {
 			if (statusOf(error) === 404) return undefined;
 			throw new HostError(this.name, 'docker', `inspecting image ${image}: ${messageOf(error)}`);
+		}
+	}
+
+	private async imageIds(images: readonly string[]): Promise<Record<string, string>> {
+		const found = await Promise.all(images.map(async image => [image, await this.imageId(image)] as const));
+		return Object.fromEntries(found.filter((e): e is readonly [string, string] => e[1] !== undefined));
+	}
+
+	async registryAnswers(image: string): Promise<RegistryAnswer> {
+		const docker = await this.api();
+		try {
+			const answer = (await docker.getImage(image).distribution({})) as {Descriptor?: {digest?: string}};
+			return {ok: true, detail: `the registry has it${answer.Descriptor?.digest ? `: ${answer.Descriptor.digest.slice(0, 19)}` : ''}`};
+		} catch (error) {
+			return {ok: false, error: messageOf(error)};
+		}
+	}
+
+	async buildImage(dir: string, args: {version: string; base: string}, progress: (p: ImageProgress) => void): Promise<void> {
+		let tail = '';
+		const result = await exec(this.session, ['sh', '-c', BUILD_SCRIPT, 'sh', dir, args.version, args.base], {
+			sudo: true,
+			timeoutMs: BUILD_TIMEOUT_MS,
+			onOutput: chunk => {
+				const lines = (tail + chunk.toString('utf8')).split('\n');
+				tail = lines.pop() ?? '';
+				const last = lines.map(l => l.trim()).filter(Boolean).at(-1);
+				if (last) progress({text: `build: ${last.slice(0, 120)}`});
+			},
+		});
+		if (result.code !== 0) {
+			const output = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trimEnd()).filter(Boolean).slice(-12).join('\n    ');
+			throw new HostError(
+				this.name,
+				'command',
+				`build-image.sh ${args.version} ${args.base} in ${dir} failed (exit ${result.code ?? result.signal}):\n    ${output}`,
+				'the build downloads RocketMQ from archive.apache.org and the base image from Docker Hub: a host without internet cannot build; build where there is internet and pass the saved image with --image-archive FILE',
+			);
 		}
 	}
 

@@ -34,6 +34,7 @@ import {
 import {SIGNAL_EXIT} from './live-events.ts';
 import {rocketmqLogFile} from './live-paths.ts';
 import {bootBanner, cutError, EventHub, followProcessLog, Follows, StdoutLog} from './live-sim.ts';
+import type {RegistryAnswer} from './image-supply.ts';
 import type {ContainerState, ObservedContainer} from './observed.ts';
 import type {HostFacts} from './preflight.ts';
 import type {ContainerSpec} from './spec.ts';
@@ -64,6 +65,8 @@ export interface SimHostOptions {
 	images?: Record<string, string>;
 	/** Simulated seconds an image takes to arrive (progress is reported along the way). */
 	imageSeconds?: number;
+	/** Set: the registry does not answer from this host, with this error (default: it serves every image). */
+	registryError?: string;
 }
 
 const GIB = 1024 ** 3;
@@ -89,6 +92,8 @@ export class SimHost implements LiveHost {
 	readonly networkNames = new Set<string>(['bridge', 'host', 'none']);
 	/** Make the next call of a method fail (tests: a host cut off at a named step). */
 	failNext: {method: keyof LiveHost; error: string} | undefined;
+	/** Set: the registry does not answer from this host, with this error. */
+	registryError: string | undefined;
 	private seq = 0;
 	private readonly events = new EventHub();
 	private readonly follows = new Follows();
@@ -99,6 +104,7 @@ export class SimHost implements LiveHost {
 		this.name = options.name;
 		this.address = `root@${options.ip}:22 (simulated)`;
 		this.images = new Map(Object.entries(options.images ?? {}));
+		this.registryError = options.registryError;
 	}
 
 	private async op(method: keyof LiveHost): Promise<void> {
@@ -125,7 +131,7 @@ export class SimHost implements LiveHost {
 			diskFreeBytes: 80 * GIB,
 			memTotalBytes: 16 * GIB,
 			memAvailableBytes: 12 * GIB,
-			...(this.images.has(request.image) ? {imageId: this.images.get(request.image)!} : {}),
+			imageIds: Object.fromEntries(request.images.filter(i => this.images.has(i)).map(i => [i, this.images.get(i)!])),
 			clockOffsetMs: 0,
 			addresses: [this.options.ip, '127.0.0.1'],
 			selinux: 'disabled',
@@ -256,7 +262,22 @@ export class SimHost implements LiveHost {
 
 	async pullImage(image: string, progress: (p: ImageProgress) => void): Promise<void> {
 		await this.op('pullImage');
+		if (this.registryError !== undefined) throw new HostError(this.name, 'docker', `pulling ${image}: ${this.registryError}`);
 		await this.arrive([image], `pulling ${image}`, progress);
+	}
+
+	async registryAnswers(_image: string): Promise<RegistryAnswer> {
+		await this.op('registryAnswers');
+		const error = this.registryError;
+		return error === undefined ? {ok: true, detail: 'the registry has it'} : {ok: false, error};
+	}
+
+	/** The uploaded build-image.sh is not run (there is no shell): its presence is checked and the image appears. */
+	async buildImage(dir: string, args: {version: string; base: string}, progress: (p: ImageProgress) => void): Promise<void> {
+		await this.op('buildImage');
+		if (!this.files.has(`${dir}/build-image.sh`)) throw new HostError(this.name, 'command', `sh: can't open 'build-image.sh' in ${dir}`);
+		const image = `apacherocketmq/rocketmq:${args.version}${args.base === 'alpine' ? '-alpine' : ''}`;
+		await this.arrive([image], `build: docker build -t ${image}`, progress);
 	}
 
 	async networks(): Promise<string[]> {

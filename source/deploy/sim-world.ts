@@ -18,6 +18,8 @@ export interface SimWorldOptions {
 	seed?: number;
 	opMs?: number;
 	imageSeconds?: number;
+	/** The registry does not answer from any host, with this error. */
+	registryError?: string;
 	/** Images every host has from the start (reference → ID). */
 	images?: Record<string, string>;
 	/** Where each host's addresses really listen; default 127.0.0.(11+i) with the planned ports. */
@@ -64,6 +66,7 @@ export async function simWorld(plan: Plan, options: SimWorldOptions = {}): Promi
 				clock,
 				...(options.opMs !== undefined ? {opMs: options.opMs} : {}),
 				...(options.imageSeconds !== undefined ? {imageSeconds: options.imageSeconds} : {}),
+				...(options.registryError !== undefined ? {registryError: options.registryError} : {}),
 				...(options.images ? {images: options.images} : {}),
 			}),
 		]),

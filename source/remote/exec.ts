@@ -34,6 +34,8 @@ export interface ExecOptions {
 	/** Run as root: plain for root, `sudo -n --` otherwise. */
 	sudo?: boolean;
 	signal?: AbortSignal;
+	/** Sees stdout and stderr as they arrive (progress of a long command); the result still carries them. */
+	onOutput?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {
@@ -158,8 +160,8 @@ async function execOnce(target: ExecTarget, argv: readonly string[], options: Ex
 			: undefined;
 		const onAbort = () => stop(new RemoteError('cancelled', target.label, `${target.label}: \`${shown}\` cancelled`));
 		options.signal?.addEventListener('abort', onAbort, {once: true});
-		channel.on('data', (chunk: Buffer) => out.push(chunk));
-		channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+		channel.on('data', (chunk: Buffer) => (out.push(chunk), options.onOutput?.(chunk)));
+		channel.stderr.on('data', (chunk: Buffer) => (err.push(chunk), options.onOutput?.(chunk)));
 		let exited = false;
 		let heard = false;
 		for (const event of ['eof', 'data']) channel.once(event, () => (heard = true));

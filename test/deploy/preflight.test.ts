@@ -1,6 +1,7 @@
 /** Preflight: every check in each status it can take, with its detail and fix. */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import type {ImageSupply} from '../../source/deploy/image-supply.ts';
 import type {ObservedContainer} from '../../source/deploy/observed.ts';
 import {blocking, plannedMemoryBytes, preflightChecks, type Check, type HostFacts, type PreflightContext} from '../../source/deploy/preflight.ts';
 import {clusterFromHosts, type OptionInput} from '../../source/inventory/from-flags.ts';
@@ -21,7 +22,7 @@ function planOf(hosts: string[], options: OptionInput = {}): Plan {
 const SEED = planOf(['192.168.1.71', '192.168.1.76', '192.168.1.77']);
 
 function ctx(over: Partial<PreflightContext> = {}, plan = SEED, host = '192.168.1.71'): PreflightContext {
-	return {plan, host: plan.hosts.find(h => h.spec.name === host)!, imageSource: 'pull', pullable: true, ...over};
+	return {plan, host: plan.hosts.find(h => h.spec.name === host)!, images: [{image: IMAGE, how: 'present', id: `sha256:${'c'.repeat(64)}`}], ...over};
 }
 
 function facts(over: Partial<HostFacts> = {}): HostFacts {
@@ -33,7 +34,7 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
 		diskFreeBytes: 100 * GIB,
 		memTotalBytes: 16 * GIB,
 		memAvailableBytes: 8 * GIB,
-		imageId: `sha256:${'c'.repeat(64)}`,
+		imageIds: {[IMAGE]: `sha256:${'c'.repeat(64)}`},
 		clockOffsetMs: 12,
 		addresses: ['127.0.0.1', '192.168.1.71'],
 		selinux: 'disabled',
@@ -68,7 +69,7 @@ test('a healthy host: every check ok, in display order, with its detail', () => 
 		{id: 'sudo', title: 'Privileges', status: 'ok', detail: 'root is root'},
 		{id: 'docker', title: 'Docker reachable', status: 'ok', detail: 'Docker 20.10.24, API 1.41'},
 		{id: 'compose', title: 'Compose', status: 'ok', detail: 'docker-compose 1.29.2'},
-		{id: 'image', title: 'Image', status: 'ok', detail: `${IMAGE} present (sha256:cccccccccccc)`},
+		{id: 'image', title: 'Images', status: 'ok', detail: `${IMAGE} present (sha256:cccccccccccc)`},
 		{id: 'ports', title: 'Ports free', status: 'ok', detail: '10 ports: 9876, 10909, 10911, 10912, 20911, 10919, 10921, 10922, 20921, 19876'},
 		{id: 'ip', title: 'Advertised IP bound', status: 'ok', detail: '192.168.1.71 is an address of this host'},
 		{id: 'peers', title: 'Peers reachable', status: 'ok', detail: '2 host-to-host ports answer'},
@@ -114,18 +115,26 @@ test('compose: v2, v1, none (only a warning: the Docker API is used)', () => {
 	});
 });
 
-test('image: present, archive, pullable, neither', () => {
-	const absent = {imageId: undefined} as Partial<HostFacts>;
-	assert.deepEqual(check('image', absent, {imageSource: 'archive', pullable: false}), {id: 'image', title: 'Image', status: 'ok', detail: `${IMAGE} absent; will be loaded from the image archive`});
-	assert.deepEqual(check('image', absent, {imageSource: 'pull', pullable: true}), {id: 'image', title: 'Image', status: 'ok', detail: `${IMAGE} absent; will be pulled`});
-	const bad = check('image', absent, {imageSource: 'pull', pullable: false});
+test('images: one line per image, how it gets there; a registry that does not answer fails with every way out', () => {
+	const CONSOLE = 'apacherocketmq/rocketmq-console:2.0.0';
+	const images = (list: ImageSupply[]) => ({images: list});
+	assert.deepEqual(check('image', {}, images([{image: IMAGE, how: 'present', id: `sha256:${'c'.repeat(64)}`}, {image: CONSOLE, how: 'archive'}])), {
+		id: 'image', title: 'Images', status: 'ok',
+		detail: `${IMAGE} present (sha256:cccccccccccc); ${CONSOLE} absent; will be loaded from the image archive`,
+	});
+	assert.deepEqual(check('image', {}, images([{image: IMAGE, how: 'copy', from: '192.168.1.76'}, {image: CONSOLE, how: 'pull', registry: {ok: true, detail: 'the registry has it: sha256:0123456789ab'}}])), {
+		id: 'image', title: 'Images', status: 'ok',
+		detail: `${IMAGE} absent; will be copied from 192.168.1.76 (docker save | docker load); ${CONSOLE} absent; will be pulled (the registry has it: sha256:0123456789ab)`,
+	});
+	assert.equal(check('image', {}, images([{image: IMAGE, how: 'build'}])).detail, `${IMAGE} absent everywhere; will be built here with image-build/build-image.sh, then copied to the other hosts`);
+	const bad = check('image', {}, images([{image: IMAGE, how: 'pull', registry: {ok: false, error: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host'}}]));
 	assert.equal(bad.status, 'fail');
-	assert.equal(bad.detail, `${IMAGE} is not on the host and its registry does not answer from there`);
-	assert.equal(bad.fix, `pass --image-archive FILE (a \`docker save ${IMAGE}\` tarball), or load it by hand: \`docker save ${IMAGE} | ssh HOST docker load\``);
-	const noAnswer = check('image', absent, {imageSource: 'pull', pullable: undefined});
-	assert.equal(noAnswer.status, 'fail');
-	// Present wins over everything.
-	assert.equal(check('image', {}, {imageSource: 'pull', pullable: false}).status, 'ok');
+	assert.equal(bad.detail, `${IMAGE} absent and not pullable from here: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host`);
+	assert.equal(bad.fix, `pass --image-archive FILE (\`docker save ${IMAGE} -o FILE\` where they exist), or --build-image DIR (a checkout of apache/rocketmq-docker) to build the RocketMQ image on one host as the guide does, or give the host a registry (a mirror in /etc/docker/daemon.json "registry-mirrors")`);
+	// Only the console image unpullable: building RocketMQ's would not help, so it is not offered.
+	const consoleOnly = check('image', {}, images([{image: CONSOLE, how: 'pull', registry: {ok: false, error: 'timeout'}}]));
+	assert.equal(consoleOnly.status, 'fail');
+	assert.doesNotMatch(consoleOnly.fix!, /--build-image/);
 });
 
 test('ports: a clash names port, owner and holder; this cluster\'s own containers and unplanned ports are not a clash', () => {
@@ -269,8 +278,8 @@ test('existing deployment: hand-made or another cluster\'s containers of our nam
 });
 
 test('blocking: the failures only, in order', () => {
-	const checks = preflightChecks(ctx({pullable: false}), facts({
-		imageId: undefined,
+	const checks = preflightChecks(ctx({images: [{image: IMAGE, how: 'pull', registry: {ok: false, error: 'no such host'}}]}), facts({
+		imageIds: {},
 		user: {name: 'deploy', uid: 1000, sudo: 'none'},
 		compose: {kind: 'none'},
 		clockOffsetMs: 900,

@@ -170,9 +170,81 @@ test('hosts without the images get them copied from a host that has them (docker
 		const image = events.filter(e => e.type === 'host' && e.step === 'image' && e.state === 'ok').map(e => `${(e as {host: string}).host}: ${(e as {detail?: string}).detail}`);
 		assert.deepEqual(image.sort(), [
 			'192.168.1.71: present',
-			'192.168.1.76: apacherocketmq/rocketmq:4.7.1-alpine copied from another host',
-			'192.168.1.77: apacherocketmq/rocketmq:4.7.1-alpine copied from another host',
+			'192.168.1.76: apacherocketmq/rocketmq:4.7.1-alpine copied from 192.168.1.71',
+			'192.168.1.77: apacherocketmq/rocketmq:4.7.1-alpine copied from 192.168.1.71',
 		]);
 		assert.ok(events.some(e => e.type === 'image' && / from 192\.168\.1\.71$/.test(e.progress.text)));
 	}, 44);
+});
+
+const imageDetails = (events: DeployEvent[], step: 'image' | 'preflight', state: 'ok' | 'failed') =>
+	events.filter(e => e.type === 'host' && e.step === step && e.state === state).map(e => `${(e as {host: string}).host}: ${(e as {detail?: string}).detail}`).sort();
+
+test('no host has the images and the registry answers: preflight asked it from every host, each host pulls', async () => {
+	const plan = planOf(seed());
+	await withWorld(plan, async world => {
+		for (const h of world.hosts.values()) h.images.clear();
+		const events: DeployEvent[] = [];
+		const result = await deploy(request(world, plan, events));
+		assert.deepEqual(result.failures, []);
+		const checks = events.filter(e => e.type === 'checks').map(e => (e as {checks: Array<{id: string; detail: string}>}).checks.find(c => c.id === 'image')!.detail);
+		assert.ok(checks.every(d => /absent; will be pulled \(the registry has it\)/.test(d)), checks.join('\n'));
+		assert.deepEqual(imageDetails(events, 'image', 'ok'), [
+			'192.168.1.71: apacherocketmq/rocketmq:4.7.1-alpine pulled, apacherocketmq/rocketmq-console:2.0.0 pulled',
+			'192.168.1.76: apacherocketmq/rocketmq:4.7.1-alpine pulled',
+			'192.168.1.77: apacherocketmq/rocketmq:4.7.1-alpine pulled',
+		]);
+	}, 47);
+});
+
+test('no host has the image and the registry does not answer: preflight fails on every host with the ways out; nothing changes', async () => {
+	const plan = planOf(seed());
+	await withWorld(plan, async world => {
+		for (const h of world.hosts.values()) {
+			h.images.clear();
+			h.registryError = 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host';
+		}
+		const events: DeployEvent[] = [];
+		const result = await deploy(request(world, plan, events));
+		assert.equal(result.ok, false);
+		assert.deepEqual(result.failures.map(f => `${f.host} ${f.step}`).sort(), ['192.168.1.71 preflight', '192.168.1.76 preflight', '192.168.1.77 preflight']);
+		const message = result.failures.find(f => f.host === '192.168.1.76')!.message;
+		assert.match(message, /^192\.168\.1\.76, step preflight: Images: apacherocketmq\/rocketmq:4\.7\.1-alpine absent and not pullable from here: Get "https:\/\/registry-1\.docker\.io\/v2\/": dial tcp: lookup registry-1\.docker\.io: no such host — fix: pass --image-archive FILE/);
+		assert.match(message, /--build-image DIR/);
+		for (const h of world.hosts.values()) {
+			assert.equal(h.files.size, 0, `${h.name}: no file written`);
+			assert.deepEqual(await h.listContainers(), []);
+		}
+	}, 50);
+});
+
+test('--build-image: no host has the image and no registry: the first host builds it with the uploaded scripts, the others copy it; the cluster elects', async () => {
+	const plan = planOf(seed());
+	await withWorld(plan, async world => {
+		for (const h of world.hosts.values()) {
+			h.images.delete('apacherocketmq/rocketmq:4.7.1-alpine');
+			h.registryError = 'no such host';
+		}
+		const buildImage = {source: '/tmp/rocketmq-docker/image-build', files: [{path: 'build-image.sh', content: '#!/bin/bash\n', mode: 0o755}, {path: 'scripts/runbroker-customize.sh', content: 'exec java\n', mode: 0o755}, {path: 'Dockerfile-alpine', content: 'FROM alpine\n', mode: 0o644}]};
+		const events: DeployEvent[] = [];
+		const result = await deploy(request(world, plan, events, {buildImage}));
+		assert.deepEqual(result.failures, []);
+		const builder = world.hosts.get('192.168.1.71')!;
+		assert.equal(builder.files.get('/data/docker-services/rocketmq/.rmq-tui/image-build/scripts/runbroker-customize.sh'), 'exec java\n', 'the scripts keep their layout');
+		assert.ok(events.some(e => e.type === 'image' && e.host === '192.168.1.71' && /^build: sh build-image\.sh 4\.7\.1 alpine/.test(e.progress.text)));
+		assert.deepEqual(imageDetails(events, 'image', 'ok'), [
+			'192.168.1.71: apacherocketmq/rocketmq:4.7.1-alpine built (build-image.sh 4.7.1 alpine)',
+			'192.168.1.71: apacherocketmq/rocketmq:4.7.1-alpine built here',
+			'192.168.1.76: apacherocketmq/rocketmq:4.7.1-alpine copied from 192.168.1.71',
+			'192.168.1.77: apacherocketmq/rocketmq:4.7.1-alpine copied from 192.168.1.71',
+		]);
+		for (const g of (await world.observe()).groups) assert.equal(g.verdict, 'healthy');
+		// A failing build names the host and the step and changes no container.
+		const again = planOf(seed({sendMessageThreadPoolNums: '4'}));
+		for (const h of world.hosts.values()) h.images.delete('apacherocketmq/rocketmq:4.7.1-alpine');
+		builder.failNext = {method: 'buildImage', error: 'build-image.sh 4.7.1 alpine failed (exit 1)'};
+		const failed = await deploy(request(world, again, [], {buildImage}));
+		assert.equal(failed.ok, false);
+		assert.deepEqual(failed.failures.map(f => `${f.host} ${f.step}`), ['192.168.1.71 image']);
+	}, 53);
 });

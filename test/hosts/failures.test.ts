@@ -146,3 +146,21 @@ test('the pull path: no archive, the images come from the registry (the hosts\' 
 		await bed.stopRegistry();
 	}
 });
+
+test('no image anywhere and no registry: preflight asks the registry from each host (Docker\'s own answer) and stops before any change', async t => {
+	const bed = testbed.bed();
+	if (!needTestbed(t) || !bed) return;
+	await wipeHosts(bed);
+	await bed.stopRegistry();
+	const d = await deployTo(bed, testCluster(bed));
+	assert.equal(d.result.ok, false);
+	assert.deepEqual(d.result.failures.map(f => `${f.host} ${f.step}`).sort(), bed.hosts.map(h => `${h.ip} preflight`).sort());
+	const message = failureOf(d, bed.hosts[1]!.ip)!.message;
+	assert.match(message, /Images: apacherocketmq\/rocketmq:4\.7\.1-alpine absent and not pullable from here: .+ — fix: pass --image-archive FILE/);
+	assert.match(message, /--build-image DIR/);
+	for (const h of bed.hosts) {
+		assert.equal(await bed.dockerOk(h, ['ps', '-aq']), '', `${h.name}: no container`);
+		assert.equal((await bed.exec(h, ['test', '-e', '/data/docker-services/rocketmq/namesrv'])).code, 1, `${h.name}: no file`);
+	}
+	t.diagnostic(message.split('\n')[0]!);
+});

@@ -4,6 +4,7 @@
  * or goes ahead with --yes. The placement actually deployed is recorded on every host (.rmq-tui/cluster.yaml) and
  * reused when the cluster file has none, so a replica never moves to another host's store.
  */
+import type {BuildScripts} from '../../deploy/build-scripts.ts';
 import {isNoop} from '../../deploy/changes.ts';
 import {eventLine} from '../../deploy/progress.ts';
 import type {DeployFailure, DeployListener} from '../../deploy/events.ts';
@@ -25,6 +26,7 @@ export interface DeployFlags {
 	dryRun: boolean;
 	skipPreflight: boolean;
 	imageArchive?: string;
+	buildImage?: BuildScripts;
 	adopt: boolean;
 	breakLock: boolean;
 }
@@ -106,6 +108,7 @@ export async function deployCommand(cluster: ClusterFile, flags: DeployFlags, io
 		adopt: flags.adopt,
 		breakLock: flags.breakLock,
 		...(flags.imageArchive ? {imageArchive: flags.imageArchive} : {}),
+		...(flags.buildImage ? {buildImage: flags.buildImage} : {}),
 		...(deps.timeoutMs ? {timeoutMs: deps.timeoutMs} : {}),
 		...(deps.pollMs ? {pollMs: deps.pollMs} : {}),
 	};
