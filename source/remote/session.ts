@@ -278,22 +278,21 @@ export class SshSession {
 		this.emit(event);
 	}
 
+	/** One connect cycle at a time: `connecting` is it until it settles. */
+	private startCycle(error?: RemoteError): Promise<Connection> {
+		const attempt = this.cycle(error);
+		this.connecting = attempt;
+		const done = () => {
+			if (this.connecting === attempt) this.connecting = undefined;
+		};
+		attempt.then(done, done);
+		return attempt;
+	}
+
 	private ensure(): Promise<Connection> {
 		if (this.closed) return Promise.reject(new RemoteError('cancelled', this.label, `${this.label}: the session is closed`));
 		if (this.connection) return Promise.resolve(this.connection);
-		if (!this.connecting) {
-			const attempt = this.cycle();
-			this.connecting = attempt;
-			attempt.then(
-				() => {
-					if (this.connecting === attempt) this.connecting = undefined;
-				},
-				() => {
-					if (this.connecting === attempt) this.connecting = undefined;
-				},
-			);
-		}
-		return this.connecting;
+		return this.connecting ?? this.startCycle();
 	}
 
 	/** Attempts with backoff until one succeeds, a permanent error, the retries run out or close(). */
@@ -363,18 +362,7 @@ export class SshSession {
 				this.setState('idle', {type: 'closed', error});
 				return;
 			}
-			if (!this.connecting) {
-				const attempt = this.cycle(error);
-				this.connecting = attempt;
-				attempt.then(
-					() => {
-						if (this.connecting === attempt) this.connecting = undefined;
-					},
-					() => {
-						if (this.connecting === attempt) this.connecting = undefined;
-					},
-				);
-			}
+			if (!this.connecting) void this.startCycle(error);
 		});
 	}
 }
