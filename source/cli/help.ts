@@ -2,6 +2,7 @@
 import {FLAGS, type FlagSpec} from './flags.ts';
 
 const COMMANDS: Array<[string, string]> = [
+	['rmq-tui --demo', 'try it all in a minute without servers: wizard → deploy → live pane and drills, on simulated hosts'],
 	['rmq-tui --export DIR --hosts A,B,C', 'write every file of the cluster, one tree per host, with a RUNBOOK.md each'],
 	['rmq-tui --export DIR --inventory FILE', 'the same from a cluster file (pinned placement kept)'],
 	['rmq-tui --hosts A,B,C --json', 'print the plan (what runs where) without writing anything'],
@@ -15,6 +16,7 @@ const COMMANDS: Array<[string, string]> = [
 ];
 
 const EXAMPLES = [
+	'rmq-tui --demo',
 	'rmq-tui --export out --hosts 192.168.1.71,192.168.1.76,192.168.1.77',
 	'rmq-tui --export out --hosts "10.0.0.1;10.0.0.2;10.0.0.3;10.0.0.4;10.0.0.5" --groups 3 --broker-heap 2g',
 	'rmq-tui --export out --inventory cluster.yaml --force',

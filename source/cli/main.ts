@@ -46,6 +46,18 @@ async function sim(args: ParsedArgs, io: CommandIO): Promise<number> {
 	return simCommand(kind, args.flags, io);
 }
 
+/** `rmq-tui --demo`: the whole journey on simulated hosts (source/demo/). */
+async function demo(args: ParsedArgs, io: CommandIO): Promise<number> {
+	only(args, ['demo', 'time-scale'], 'rmq-tui --demo');
+	const scale = args.flags['time-scale'] as string | undefined;
+	if (scale !== undefined && (!/^\d+(\.\d+)?$/.test(scale) || !(Number(scale) > 0) || Number(scale) > 100)) {
+		throw new UsageError(`--time-scale "${scale}" is not a positive number up to 100`, 'write --time-scale 5, or leave it out for the real DLedger timers');
+	}
+	if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('--demo needs a terminal (stdin and stdout)', 'run rmq-tui --demo in a terminal, not through a pipe');
+	const {runDemo} = await import('../demo/run.tsx');
+	return runDemo(io.env, scale === undefined ? {} : {scale: Number(scale)});
+}
+
 async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	if (args.flags.help) {
 		io.stdout(helpText(packageVersion()));
@@ -68,6 +80,7 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	if (args.command !== undefined) {
 		throw new UsageError(`unknown command "${args.command}"`, `commands: ${COMMANDS.join(', ')}; or --export DIR --hosts A,B,C (see --help)`);
 	}
+	if (args.flags.demo === true) return demo(args, io);
 	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
 		if (args.given.size === 0 && process.stdin.isTTY && process.stdout.isTTY) {
 			const {runWizard} = await import('../ui/run.tsx');

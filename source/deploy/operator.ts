@@ -9,3 +9,6 @@ export function defaultOperator(): Operator {
 	} catch {}
 	return {user, from: hostname(), pid: process.pid};
 }
+
+/** How the pane's drill journal names an operator: `user@machine (pid N)`. */
+export const operatorLabel = (operator: Operator): string => `${operator.user}@${operator.from} (pid ${operator.pid})`;

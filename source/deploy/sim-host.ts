@@ -125,8 +125,8 @@ export class SimHost implements LiveHost {
 		return {
 			user: {name: 'root', uid: 0, sudo: 'root'},
 			docker: {ok: true, version: '20.10.24', apiVersion: '1.41', rootless: false, userns: false, viaSudo: false},
-			// No Compose on a simulated host: its containers are created through the (simulated) Docker API.
-			compose: {kind: 'none'},
+			// As a current Docker Engine: Compose v2, which deploy then uses (composeUp) as on a real host.
+			compose: {kind: 'v2', version: '2.24.6'},
 			portsInUse: request.ports.filter(p => held.has(p)).map(port => ({port, holder: 'docker-proxy'})),
 			diskFreeBytes: 80 * GIB,
 			memTotalBytes: 16 * GIB,
@@ -311,8 +311,20 @@ export class SimHost implements LiveHost {
 		return c;
 	}
 
-	async composeUp(): Promise<void> {
-		throw new HostError(this.name, 'docker', 'a simulated host has no Compose: deploy creates its containers through the API');
+	/**
+	 * As `docker compose -f FILE up -d --no-deps --force-recreate SERVICE`: the file must be on the host; a container
+	 * of that name is stopped and removed first, then the service's container is created and started.
+	 */
+	async composeUp(spec: ContainerSpec): Promise<void> {
+		await this.op('composeUp');
+		if (!this.files.has(spec.composeFile)) throw new HostError(this.name, 'command', `docker compose: open ${spec.composeFile}: no such file or directory`);
+		const old = this.containers.get(spec.name);
+		if (old) {
+			await this.stopContainer(spec.name);
+			await this.removeContainer(spec.name);
+		}
+		await this.createContainer(spec);
+		await this.startContainer(spec.name);
 	}
 
 	async startContainer(name: string): Promise<void> {

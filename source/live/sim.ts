@@ -46,17 +46,31 @@ export function seedPlan(): Plan {
 	return planned.plan;
 }
 
+/** What the executor is given on simulated hosts: loopback answers at once, so poll often; elections take seconds. */
+export const SIM_DEPLOY_OPTIONS = {timeoutMs: 120_000, pollMs: 50} as const;
+
+/** The pane's sources over a simulated world, with a probe on the simulator's clock (drill times in simulated time). */
+export function simPaneSources(world: SimWorld, options: {scale?: number; probeTimeoutMs?: number} = {}): Omit<SimPane, 'world'> {
+	const {plan} = world;
+	const scale = options.scale ?? 1;
+	const timeoutMs = options.probeTimeoutMs ?? 300;
+	const client = new RemotingClient({socketFactory: mappedTcp(world.map, {connectTimeoutMs: timeoutMs}), timeoutMs});
+	const now = () => world.clock.now();
+	const observe = observer(client, {namesrvs: plan.namesrvs.map(n => `${n.ip}:${n.port}`), groups: targetsFromPlan(plan)}, now);
+	return {
+		plan,
+		now,
+		sources: {plan, hosts: world.hosts, observe, source: scale === 1 ? 'simulated' : `simulated ×${scale}`},
+		close: () => client.close(),
+	};
+}
+
 /** Simulated hosts, the cluster deployed onto them (and elected), and a probe on the simulator's clock. */
 export async function openSimPane(options: SimPaneOptions = {}): Promise<SimPane> {
 	const plan = options.plan ?? seedPlan();
 	const scale = options.scale ?? 1;
 	const images = Object.fromEntries([plan.options.image, plan.options.console.image].map((image, i) => [image, `sha256:${'sim'.padEnd(64, String(i))}`]));
 	const world = await simWorld(plan, {scale, images, ...(options.placement ? {placement: options.placement} : {})});
-	const client = new RemotingClient({socketFactory: mappedTcp(world.map, {connectTimeoutMs: options.probeTimeoutMs ?? 300}), timeoutMs: options.probeTimeoutMs ?? 300});
-	const close = async () => {
-		await client.close();
-		await world.close();
-	};
 	try {
 		const result = await deploy({
 			plan,
@@ -67,20 +81,20 @@ export async function openSimPane(options: SimPaneOptions = {}): Promise<SimPane
 			emit: event => {
 				if (event.type === 'rollout' && event.state === 'ok') options.progress?.(`  ✓ ${event.title}`);
 			},
-			options: {timeoutMs: 120_000, pollMs: 50},
+			options: SIM_DEPLOY_OPTIONS,
 		});
 		if (!result.ok) throw new Error(`the simulated deploy failed: ${result.failures.map(f => f.message).join('; ')}`);
 	} catch (error) {
-		await close();
+		await world.close();
 		throw error;
 	}
-	const now = () => world.clock.now();
-	const observe = observer(client, {namesrvs: plan.namesrvs.map(n => `${n.ip}:${n.port}`), groups: targetsFromPlan(plan)}, now);
+	const pane = simPaneSources(world, {scale, ...(options.probeTimeoutMs !== undefined ? {probeTimeoutMs: options.probeTimeoutMs} : {})});
 	return {
-		plan,
+		...pane,
 		world,
-		now,
-		sources: {plan, hosts: world.hosts, observe, source: scale === 1 ? 'simulated' : `simulated ×${scale}`},
-		close,
+		close: async () => {
+			await pane.close();
+			await world.close();
+		},
 	};
 }

@@ -42,20 +42,27 @@ export interface AppProps {
 	deployer?: Deployer;
 	/** After a successful deploy: hand the plan and its open fleet on (the live pane); the wizard then exits. */
 	onDeployed?: (handover: Handover) => void;
+	/** The start screen's first row, "Try the demo": picked, the wizard reports it and exits (the caller starts the demo). */
+	onDemo?: () => void;
+	/** Shown in the title after "rmq-tui ·", e.g. that this is the demo on simulated hosts. */
+	label?: string;
 }
 
 type Flash = {level: 'info' | 'error'; text: string};
 
 const errorText = (error: unknown) => `✗ ${(error as Error).message}${(error as {fix?: string}).fix ? ` (${(error as {fix?: string}).fix})` : ''}`;
 
-export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store, deployer, onDeployed}: AppProps) {
+export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: startRows = 24, columns: startColumns = 80, store, deployer, onDeployed, onDemo, label}: AppProps) {
 	const {exit} = useApp();
 	const {rows, columns} = useTerminalSize({rows: startRows, columns: startColumns});
 	const wenv: WizardEnv = useMemo(() => ({resolveSsh, fileExists}), [resolveSsh, fileExists]);
 	const [opened, setOpened] = useState<OpenedStore | undefined>(store);
 	const listSaved = (o: OpenedStore | undefined): SavedCluster[] => (o?.ok ? o.store.list() : []);
 	const [saved, setSaved] = useState<SavedCluster[]>(() => listSaved(store));
-	const [pick, setPick] = useState(0);
+	// Start-screen rows: the demo first (when offered), then the saved clusters; a saved one is picked at first.
+	const demoRows = onDemo ? 1 : 0;
+	const [pick, setPick] = useState(() => (saved.length > 0 ? demoRows : 0));
+	const pickedSaved = pick >= demoRows ? saved[pick - demoRows] : undefined;
 	const [confirmDelete, setConfirmDelete] = useState(false);
 	const [saveDraft, setSaveDraft] = useState<string | undefined>(undefined);
 	const [title, setTitle] = useState<string | undefined>(undefined);
@@ -124,7 +131,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 			else pickFile(-1);
 		},
 		down: () => {
-			if (state.step === 'start') setPick(p => Math.max(0, Math.min(saved.length - 1, p + 1)));
+			if (state.step === 'start') setPick(p => Math.max(0, Math.min(demoRows + saved.length - 1, p + 1)));
 			else if (state.step === 'hosts') dispatch({type: 'selectBy', delta: 1});
 			else if (state.step === 'cluster') setField(f => Math.min(OPTION_FIELDS.length - 1, f + 1));
 			else pickFile(1);
@@ -181,7 +188,12 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 		},
 		cancelExport: () => setExportDraft(undefined),
 		open: () => {
-			const entry = saved[pick];
+			if (onDemo && pick < demoRows) {
+				onDemo();
+				exit();
+				return;
+			}
+			const entry = pickedSaved;
 			if (!entry || !opened?.ok) return;
 			const loaded = opened.store.load(entry.name);
 			if (!loaded.ok) {
@@ -200,17 +212,17 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 			setFlash(undefined);
 		},
 		deleteSaved: () => {
-			if (saved[pick]) setConfirmDelete(true);
+			if (pickedSaved) setConfirmDelete(true);
 		},
 		confirmDelete: () => {
-			const entry = saved[pick];
+			const entry = pickedSaved;
 			setConfirmDelete(false);
 			if (!entry || !opened?.ok) return;
 			try {
 				opened.store.remove(entry.name);
 				const left = listSaved(opened);
 				setSaved(left);
-				setPick(p => Math.max(0, Math.min(left.length - 1, p)));
+				setPick(p => Math.max(0, Math.min(demoRows + left.length - 1, p)));
 				setFlash({level: 'info', text: `deleted saved cluster "${entry.name}"`});
 			} catch (error) {
 				setFlash({level: 'error', text: errorText(error)});
@@ -346,7 +358,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 
 	const startView: StartView = opened && !opened.ok ? {ok: false, message: opened.message, fix: opened.fix} : {ok: true, saved, path: opened?.ok ? opened.store.path : ''};
 	const body = help ? <HelpOverlay mode={mode} />
-		: state.step === 'start' ? <StartScreen view={startView} selected={pick} confirmDelete={confirmDelete} rows={bodyRows - 5} />
+		: state.step === 'start' ? <StartScreen view={startView} demo={onDemo !== undefined} selected={pick} confirmDelete={confirmDelete} rows={bodyRows - 5} />
 		: state.step === 'hosts' ? <HostsScreen state={state} focus={hostFocus} rows={bodyRows} columns={columns} env={wenv} />
 			: state.step === 'cluster' ? <ClusterScreen state={state} field={field} draft={draft} env={wenv} />
 				: reviewed?.ok ? <ReviewScreen review={reviewed.value} file={file} scroll={scroll} exportDraft={exportDraft} layout={layout} />
@@ -355,7 +367,7 @@ export function App({initial, exportTo, env = {}, resolveSsh, fileExists, rows: 
 	return (
 		<ThemeContext value={theme}>
 			<Box flexDirection="column" height={Math.max(12, rows - 1)} width={columns}>
-				<Text bold wrap="truncate">rmq-tui · {state.step === 'start' ? 'saved clusters' : title ?? 'new cluster'}{state.dirty ? ' · unsaved' : ''}</Text>
+				<Text bold wrap="truncate">rmq-tui · {label ? `${label} · ` : ''}{state.step === 'start' ? 'saved clusters' : title ?? 'new cluster'}{state.dirty ? ' · unsaved' : ''}</Text>
 				<Box flexDirection="column" flexGrow={1}>{body}</Box>
 				{saveDraft !== undefined ? (
 					<Box><Text bold>save as&gt; </Text><Text>{saveDraft}</Text><Text inverse> </Text></Box>

@@ -7,8 +7,8 @@ import {writeTreeAtomically} from '../export/write-tree.ts';
 import type {SshResolver} from '../inventory/parse.ts';
 import {ClusterStore} from '../store/clusters.ts';
 import {realFleet} from '../deploy/fleet.ts';
-import {defaultOperator} from '../deploy/operator.ts';
-import {App} from './App.tsx';
+import {defaultOperator, operatorLabel} from '../deploy/operator.ts';
+import {App, type AppProps} from './App.tsx';
 import type {Deployer, Handover} from './deploy/run.ts';
 import {PaneController} from '../live/controller.ts';
 import {liveHosts} from '../live/live-host.ts';
@@ -16,10 +16,9 @@ import {runPane} from './pane/run.tsx';
 
 /** The wizard's last step: the live pane on the cluster just deployed, over the deploy's own SSH sessions. */
 async function openPaneOn({plan, fleet}: Handover, env: NodeJS.ProcessEnv): Promise<void> {
-	const operator = defaultOperator();
 	const controller = new PaneController(
 		{plan, hosts: liveHosts(fleet.hosts), observe: fleet.observe, source: 'SSH', clusterName: plan.options.name},
-		{operator: `${operator.user}@${operator.from} (pid ${operator.pid})`},
+		{operator: operatorLabel(defaultOperator())},
 	);
 	try {
 		await runPane(controller, env);
@@ -47,24 +46,51 @@ export function keyFileExists(path: string, home = homedir()): boolean {
 	return existsSync(expanded);
 }
 
-/** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
-export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
-	let handover: Handover | undefined;
+/** How the wizard ended: a finished deploy handed on, or the demo picked on the start screen. */
+export interface WizardOutcome {
+	handover?: Handover;
+	demo: boolean;
+}
+
+export type WizardProps = Omit<AppProps, 'rows' | 'columns' | 'onDeployed' | 'onDemo'> & {offerDemo?: boolean};
+
+/**
+ * The wizard on the real terminal until it exits. `holdScreen` is told how to give the terminal back while the
+ * wizard is up (the demo's crash guard), and returns its release.
+ */
+export async function wizardOnTerminal({offerDemo, ...props}: WizardProps, holdScreen?: (restore: () => void) => () => void): Promise<WizardOutcome> {
+	const outcome: WizardOutcome = {demo: false};
 	const instance = render(
 		<App
-			env={env}
-			store={ClusterStore.open()}
-			{...(resolveSsh ? {resolveSsh} : {})}
-			fileExists={path => keyFileExists(path)}
+			{...props}
 			rows={process.stdout.rows || 24}
 			columns={process.stdout.columns || 80}
-			exportTo={(dir, tree) => writeTreeAtomically(dir, tree, {force: false})}
-			deployer={realDeployer(resolveSsh)}
-			onDeployed={h => (handover = h)}
+			onDeployed={h => (outcome.handover = h)}
+			{...(offerDemo ? {onDemo: () => (outcome.demo = true)} : {})}
 		/>,
 		{exitOnCtrlC: false},
 	);
-	await instance.waitUntilExit();
-	if (handover) await openPaneOn(handover, env);
+	const release = holdScreen?.(() => instance.unmount());
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		release?.();
+	}
+	return outcome;
+}
+
+/** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
+export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
+	const outcome = await wizardOnTerminal({
+		env,
+		store: ClusterStore.open(),
+		...(resolveSsh ? {resolveSsh} : {}),
+		fileExists: path => keyFileExists(path),
+		exportTo: (dir, tree) => writeTreeAtomically(dir, tree, {force: false}),
+		deployer: realDeployer(resolveSsh),
+		offerDemo: true,
+	});
+	if (outcome.demo) return (await import('../demo/run.tsx')).runDemo(env);
+	if (outcome.handover) await openPaneOn(outcome.handover, env);
 	return 0;
 }

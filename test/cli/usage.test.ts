@@ -13,6 +13,7 @@ test('--help lists every flag with its description, commands, examples and exit 
 		assert.ok(out.includes(flag.description), `help describes --${flag.name}`);
 	}
 	assert.match(out, /rmq-tui lint PATH\.\.\./);
+	assert.match(out, /^ {2}rmq-tui --demo\n {6}try it all in a minute without servers/m, 'help lists the demo');
 	assert.match(out, /\$ rmq-tui --export out --hosts 192\.168\.1\.71,192\.168\.1\.76,192\.168\.1\.77/);
 	assert.match(out, /Exit codes: 0 ok · 1 findings .* 2 usage .* 3 unreachable/);
 });
@@ -62,6 +63,9 @@ const usageCases: Array<{name: string; argv: string[]; message: RegExp}> = [
 	{name: 'status with a bad timeout', argv: ['status', '--namesrv', '10.0.0.1', '--timeout', 'soon'], message: /--timeout "soon" is not a number of milliseconds/},
 	{name: 'status with an empty name server list', argv: ['status', '--namesrv', ';'], message: /--namesrv ";" lists no name server/},
 	{name: 'status with an export flag', argv: ['status', '--namesrv', '10.0.0.1', '--force'], message: /--force does not apply to rmq-tui status/},
+	{name: 'a cluster flag with --demo', argv: ['--demo', '--hosts', SEED_HOSTS], message: /--hosts does not apply to rmq-tui --demo/},
+	{name: 'a bad --time-scale with --demo', argv: ['--demo', '--time-scale', '0'], message: /--time-scale "0" is not a positive number up to 100\n {2}fix: write --time-scale 5/},
+	{name: '--demo without a terminal', argv: ['--demo'], message: /--demo needs a terminal \(stdin and stdout\)\n {2}fix: run rmq-tui --demo in a terminal/},
 	{name: 'a missing --ssh-config', argv: ['--hosts', SEED_HOSTS, '--ssh-config', '/nonexistent/config', '--json'], message: /--ssh-config \/nonexistent\/config: no such file/},
 ];
 

@@ -9,6 +9,7 @@ import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/App.tsx';
 import {ClusterStore} from '../../source/store/clusters.ts';
 import {initialState, toClusterFile} from '../../source/wizard/model.ts';
+import {waitFor} from '../support/wait.ts';
 import {flat, KEY, plain, press, type, waitFrame} from './drive.ts';
 
 const noExport = async () => {
@@ -119,5 +120,29 @@ test('a broken entry shows its error; a corrupted file offers m to move it aside
 	const frame = ui.lastFrame()!.replace(/\s+/g, ' ');
 	assert.match(frame, /moved the unreadable file to .*corrupt-/);
 	assert.match(frame, /none saved/);
+	ui.unmount();
+}));
+
+test('the demo row comes first: a saved cluster is picked at first, ↓ opens the next, ↑ to the demo and Enter starts it', () => withStore(async cwd => {
+	seed(cwd);
+	let demos = 0;
+	let ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} onDemo={() => demos++} />);
+	let frame = await waitFrame(ui, 'Try the demo');
+	const lines = frame.split('\n');
+	assert.match(lines[1]!, /^ {2}Try the demo — a simulated cluster, no servers/, 'the first row, not selected');
+	assert.match(frame, /> lab\s+3/, 'the first saved cluster is selected');
+	frame = await press(ui, [KEY.down, KEY.enter], 'rmq-tui · prod');
+	assert.match(frame, /Step 1\/3 · Hosts/);
+	assert.equal(demos, 0);
+	ui.unmount();
+
+	ui = render(<App exportTo={noExport} store={ClusterStore.open({cwd})} onDemo={() => demos++} />);
+	await waitFrame(ui, '> lab');
+	frame = await press(ui, KEY.up, '> Try the demo');
+	assert.doesNotMatch(frame, /> lab/);
+	await press(ui, 'd', frame => frame.includes('> Try the demo'));
+	assert.doesNotMatch(ui.lastFrame()!, /Delete saved cluster/, 'the demo row cannot be deleted');
+	ui.stdin.write(KEY.enter);
+	await waitFor('the wizard to report the demo', 5000, () => demos === 1);
 	ui.unmount();
 }));

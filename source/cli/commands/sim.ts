@@ -59,7 +59,7 @@ function portFlag(flags: Flags, name: string): number | undefined {
 }
 
 /** Can this (ip, port) be bound right now? ('EADDRNOTAVAIL' when the address does not exist here.) */
-function tryBind(host: string, port: number): Promise<string | undefined> {
+export function tryBind(host: string, port: number): Promise<string | undefined> {
 	return new Promise(done => {
 		const server = createServer();
 		server.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));

@@ -15,7 +15,8 @@ import type {QuestionBridge} from './questions.ts';
 
 /** What the wizard needs to deploy: a fleet for a plan (questions go to the screen) and who is deploying. */
 export interface Deployer {
-	fleet(plan: Plan, questions: QuestionBridge): Fleet;
+	/** Made once per deploy screen; may take a moment (simulated hosts open their loopback addresses first). */
+	fleet(plan: Plan, questions: QuestionBridge): Fleet | Promise<Fleet>;
 	operator: Operator;
 	options?: DeployOptions;
 	/** Shown on the screen, e.g. "simulated hosts" in the demo. */
@@ -44,7 +45,7 @@ export interface RunState {
 export class DeployRun {
 	private state: RunState;
 	private readonly listeners = new Set<() => void>();
-	private fleet: Fleet | undefined;
+	private fleet: Promise<Fleet> | undefined;
 
 	constructor(
 		private readonly deployer: Deployer,
@@ -70,13 +71,14 @@ export class DeployRun {
 
 	private onEvent = (event: DeployEvent): void => this.set({progress: progressReducer(this.state.progress, event, this.now())});
 
-	private request(dryRun: boolean) {
-		this.fleet ??= this.deployer.fleet(this.plan, this.questions);
+	private async request(dryRun: boolean) {
+		this.fleet ??= Promise.resolve().then(() => this.deployer.fleet(this.plan, this.questions));
+		const fleet = await this.fleet;
 		return {
 			plan: this.plan,
 			files: this.files,
-			hosts: this.fleet.hosts,
-			observe: this.fleet.observe,
+			hosts: fleet.hosts,
+			observe: fleet.observe,
 			operator: this.deployer.operator,
 			emit: this.onEvent,
 			options: {...this.deployer.options, dryRun},
@@ -87,7 +89,7 @@ export class DeployRun {
 	async check(): Promise<void> {
 		let result: DeployResult;
 		try {
-			result = await deploy(this.request(true));
+			result = await deploy(await this.request(true));
 		} catch (error) {
 			this.set({phase: 'blocked', failures: [{step: 'connect', message: (error as Error).message}]});
 			return;
@@ -102,11 +104,11 @@ export class DeployRun {
 		this.set({phase: 'applying', progress: initialProgress(this.plan.hosts.map(h => h.spec.name)), startedAt: this.now()});
 		let result: DeployResult;
 		try {
-			result = await deploy(this.request(false));
+			result = await deploy(await this.request(false));
 		} catch (error) {
 			result = {ok: false, checks: new Map(), failures: [{step: 'rollout', message: (error as Error).message}]};
 		}
-		const snapshot = result.ok ? await this.fleet!.observe().catch(() => undefined) : undefined;
+		const snapshot = result.ok ? await (await this.fleet!).observe().catch(() => undefined) : undefined;
 		this.set({phase: result.ok ? 'done' : 'failed', failures: result.failures, endedAt: this.now(), ...(snapshot ? {snapshot} : {})});
 	}
 
@@ -114,9 +116,10 @@ export class DeployRun {
 	async close(keepFleet = false): Promise<Fleet | undefined> {
 		if (this.state.phase === 'checking' || this.state.phase === 'preview') this.set({phase: 'cancelled'});
 		this.questions.cancelAll();
-		if (keepFleet) return this.fleet;
-		await this.fleet?.close();
+		const fleet = await this.fleet?.catch(() => undefined);
+		if (keepFleet) return fleet;
 		this.fleet = undefined;
+		await fleet?.close();
 		return undefined;
 	}
 }
