@@ -26,7 +26,7 @@ export function HostsScreen({state, focus, rows, columns, env}: {state: WizardSt
 		<Box flexDirection="column">
 			<Text bold wrap="truncate">Step 1/3 · Hosts <Text dimColor={t.dim}>(Enter/e on a row edits user, port, identity…)</Text></Text>
 			<Text dimColor={t.dim} wrap="truncate">{headerLine(columns)}</Text>
-			{state.hosts.length === 0 ? <Text dimColor={t.dim}>  (none yet)</Text> : null}
+			{state.hosts.length === 0 ? <Text dimColor={t.dim} wrap="truncate">  (none yet — no servers at hand? Ctrl-C, then: npx rmq-tui --demo)</Text> : null}
 			{state.hosts.slice(start, start + shown).map((h, j) => {
 				const i = start + j;
 				const p = problems[i];

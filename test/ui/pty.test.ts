@@ -31,6 +31,7 @@ test('rmq-tui in a pty: first frame at 80×24, Tab then q exits with code 0', as
 		t.diagnostic(`first frame after ${Date.now() - started} ms (process start included)`);
 		assert.match(frame, /rmq-tui · new cluster/);
 		assert.match(frame, /Enter add \(empty: next\) · Tab\/↓ table/, 'key hints at the bottom');
+		assert.match(frame, /no servers at hand\? Ctrl-C, then: npx rmq-tui --demo/, 'a first run points at the demo');
 		assert.ok(frame.split('\n').every(line => line.length <= 80), 'fits 80 columns');
 		tmux('send-keys', 'Tab');
 		await waitFor('the table to take the focus', 5000, () => tmux('capture-pane', '-p').includes('n next'));
