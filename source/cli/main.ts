@@ -4,7 +4,7 @@ import {packageVersion} from '../util/package-root.ts';
 import {parseArgs, type ParsedArgs} from './args.ts';
 import {clusterFromFlags, flagForPath, InputErrors, sshResolverFor} from './cluster-input.ts';
 import {only} from './only.ts';
-import {consoleCli, deployCli, downCli} from './remote-commands.ts';
+import {consoleCli, deployCli, downCli, imageOptions} from './remote-commands.ts';
 import {FLAGS} from './flags.ts';
 import {exportCommand} from './commands/export.ts';
 import {lintCommand} from './commands/lint.ts';
@@ -13,6 +13,9 @@ import {simCommand} from './commands/sim.ts';
 import {namesrvList, sourceFromCluster, statusCommand} from './commands/status.ts';
 import {helpText} from './help.ts';
 import {EXIT, UsageError, type CommandIO} from './io.ts';
+
+/** What the wizard takes from the command line: its SSH config and how its deploys get the images. */
+const WIZARD_FLAGS = ['ssh-config', 'image-archive', 'build-image'];
 
 const COMMANDS = ['console', 'deploy', 'down', 'lint', 'monitor', 'sim', 'status'] as const;
 
@@ -82,9 +85,10 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	}
 	if (args.flags.demo === true) return demo(args, io);
 	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
-		if (args.given.size === 0 && process.stdin.isTTY && process.stdout.isTTY) {
+		if ([...args.given].every(f => WIZARD_FLAGS.includes(f)) && process.stdin.isTTY && process.stdout.isTTY) {
+			const deployOptions = imageOptions(args, io);
 			const {runWizard} = await import('../ui/run.tsx');
-			return runWizard(io.env, sshResolverFor(args.flags, io));
+			return runWizard(io.env, sshResolverFor(args.flags, io), deployOptions);
 		}
 		io.stderr(helpText(packageVersion()));
 		return EXIT.usage;

@@ -2,7 +2,8 @@
  * The commands that reach hosts over SSH — `deploy`, `down`, `console` — from parsed arguments: the real fleet,
  * terminal questions (passphrases, unknown host keys) and the flag checks.
  */
-import {BuildScriptsError, readBuildScripts, type BuildScripts} from '../deploy/build-scripts.ts';
+import {BuildScriptsError, readBuildScripts} from '../deploy/build-scripts.ts';
+import type {DeployOptions} from '../deploy/execute.ts';
 import {buildImageArgs} from '../deploy/image-supply.ts';
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
@@ -56,12 +57,21 @@ async function needInventory(args: ParsedArgs, io: CommandIO, command: string) {
 	return clusterFromFlags(args.flags, io);
 }
 
-/** `--build-image DIR`: the checkout's image-build scripts, refused early when they cannot make the cluster's image. */
-function buildScriptsFor(dir: string, image: string): BuildScripts {
-	const args = buildImageArgs(image);
-	if (!args.ok) throw new UsageError(args.error, args.fix);
+/**
+ * `--image-archive FILE` / `--build-image DIR`: how a deploy gets the images to hosts that lack them. With the
+ * cluster's `image`, --build-image is refused at once when build-image.sh cannot make it (else at the build).
+ */
+export function imageOptions(args: ParsedArgs, io: CommandIO, image?: string): Pick<DeployOptions, 'imageArchive' | 'buildImage'> {
+	const archive = args.flags['image-archive'] as string | undefined;
+	if (archive !== undefined && !existsSync(resolve(io.cwd, archive))) throw new UsageError(`--image-archive ${archive}: no such file`, 'give a tarball written by `docker save IMAGE... -o FILE`');
+	const build = args.flags['build-image'] as string | undefined;
+	if (build !== undefined && archive !== undefined) throw new UsageError('--build-image and --image-archive both given', 'use one: the archive already carries the image');
+	if (archive !== undefined) return {imageArchive: resolve(io.cwd, archive)};
+	if (build === undefined) return {};
+	const buildArgs = image === undefined ? undefined : buildImageArgs(image);
+	if (buildArgs && !buildArgs.ok) throw new UsageError(buildArgs.error, buildArgs.fix);
 	try {
-		return readBuildScripts(dir);
+		return {buildImage: readBuildScripts(resolve(io.cwd, build))};
 	} catch (error) {
 		if (error instanceof BuildScriptsError) throw new UsageError(error.message, error.fix);
 		throw error;
@@ -70,12 +80,9 @@ function buildScriptsFor(dir: string, image: string): BuildScripts {
 
 export async function deployCli(args: ParsedArgs, io: CommandIO): Promise<number> {
 	only(args, [...SSH_FLAGS, 'dry-run', 'skip-preflight', 'image-archive', 'build-image', 'adopt'], 'rmq-tui deploy');
-	const archive = args.flags['image-archive'] as string | undefined;
-	if (archive !== undefined && !existsSync(resolve(io.cwd, archive))) throw new UsageError(`--image-archive ${archive}: no such file`, 'give a tarball written by `docker save IMAGE... -o FILE`');
-	const build = args.flags['build-image'] as string | undefined;
-	if (build !== undefined && archive !== undefined) throw new UsageError('--build-image and --image-archive both given', 'use one: the archive already carries the image');
+	imageOptions(args, io); // flag errors before any file is read
 	const cluster = await needInventory(args, io, 'deploy');
-	const buildImage = build === undefined ? undefined : buildScriptsFor(resolve(io.cwd, build), cluster.image);
+	const images = imageOptions(args, io, cluster.image);
 	return deployCommand(
 		cluster,
 		{
@@ -84,8 +91,7 @@ export async function deployCli(args: ParsedArgs, io: CommandIO): Promise<number
 			skipPreflight: args.flags['skip-preflight'] === true,
 			adopt: args.flags.adopt === true,
 			breakLock: args.flags['break-lock'] === true,
-			...(archive !== undefined ? {imageArchive: resolve(io.cwd, archive)} : {}),
-			...(buildImage ? {buildImage} : {}),
+			...images,
 		},
 		io,
 		realDeps(args, io),

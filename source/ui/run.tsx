@@ -1,4 +1,5 @@
 /** Opens the wizard on the real terminal; resolves to the exit code when it closes. */
+import type {DeployOptions} from '../deploy/execute.ts';
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
@@ -28,9 +29,10 @@ async function openPaneOn({plan, fleet}: Handover, env: NodeJS.ProcessEnv): Prom
 }
 
 /** Deploys to the real hosts; passphrases, passwords and unknown host keys are asked on the deploy screen. */
-export function realDeployer(resolveSsh?: SshResolver): Deployer {
+export function realDeployer(resolveSsh?: SshResolver, options?: DeployOptions): Deployer {
 	return {
 		operator: defaultOperator(),
+		...(options ? {options} : {}),
 		fleet: (plan, questions) =>
 			realFleet(plan, {
 				...(resolveSsh ? {resolve: resolveSsh} : {}),
@@ -80,14 +82,14 @@ export async function wizardOnTerminal({offerDemo, ...props}: WizardProps, holdS
 }
 
 /** `resolveSsh` gives ~/.ssh/config defaults (HostName → ip, User, Port, IdentityFile, ProxyJump) for aliases. */
-export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver): Promise<number> {
+export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver, deployOptions?: DeployOptions): Promise<number> {
 	const outcome = await wizardOnTerminal({
 		env,
 		store: ClusterStore.open(),
 		...(resolveSsh ? {resolveSsh} : {}),
 		fileExists: path => keyFileExists(path),
 		exportTo: (dir, tree) => writeTreeAtomically(dir, tree, {force: false}),
-		deployer: realDeployer(resolveSsh),
+		deployer: realDeployer(resolveSsh, deployOptions),
 		offerDemo: true,
 	});
 	if (outcome.demo) return (await import('../demo/run.tsx')).runDemo(env);

@@ -38,6 +38,8 @@ const usageCases: Array<{name: string; argv: string[]; message: RegExp}> = [
 	{name: 'deploy without a cluster file', argv: ['deploy'], message: /deploy needs a cluster file/},
 	{name: 'down with a deploy-only flag', argv: ['down', '-i', 'x.yaml', '--dry-run'], message: /--dry-run does not apply to rmq-tui down/},
 	{name: 'deploy with a missing image archive', argv: ['deploy', '-i', 'test/fixtures/seed/../../../README.md', '--image-archive', '/nonexistent.tar'], message: /--image-archive \/nonexistent\.tar: no such file/},
+	{name: 'deploy with both image flags', argv: ['deploy', '-i', 'x.yaml', '--image-archive', 'README.md', '--build-image', 'test/fixtures/rocketmq-docker-standin'], message: /--build-image and --image-archive both given\n {2}fix: use one/},
+	{name: 'deploy with a dir that is no rocketmq-docker checkout', argv: ['deploy', '-i', 'x.yaml', '--build-image', 'test/fixtures/seed'], message: /--build-image .*test\/fixtures\/seed: neither .*build-image\.sh nor .*image-build\/build-image\.sh exists\n {2}fix: pass a checkout of apache\/rocketmq-docker/},
 	{name: 'flag without its value', argv: ['--export'], message: /--export needs a value \(DIR\)/},
 	{name: 'hosts and inventory together', argv: ['--hosts', SEED_HOSTS, '--inventory', 'x.yaml', '--json'], message: /--hosts and --inventory both given/},
 	{name: 'no hosts', argv: ['--export', '/tmp/never-written'], message: /no hosts given/},
