@@ -47,7 +47,7 @@ test('unknown host key: refused (fingerprint shown to the confirm callback); cha
 	const partial = join(dir, 'known_hosts');
 	writeFileSync(partial, `${bed.knownHostsLine('h1')}\n${bed.knownHostsLine('h3')}\n`);
 	const seen: string[] = [];
-	const d = await deployTo(bed, testCluster(bed), {dryRun: true}, {
+	const d = await deployTo(bed, testCluster(bed), {dryRun: true, imageArchive: archive}, {
 		fleet: {knownHostsFile: partial, confirmUnknownHost: async u => (seen.push(`${u.host} ${u.fingerprint}`), false)},
 	});
 	assert.equal(d.result.ok, false);
@@ -58,13 +58,13 @@ test('unknown host key: refused (fingerprint shown to the confirm callback); cha
 	assert.equal(expected[0], '10.99.0.12');
 
 	// Accepted once → recorded → trusted next time without asking.
-	const d2 = await deployTo(bed, testCluster(bed), {dryRun: true}, {fleet: {knownHostsFile: partial, confirmUnknownHost: async () => true}});
+	const d2 = await deployTo(bed, testCluster(bed), {dryRun: true, imageArchive: archive}, {fleet: {knownHostsFile: partial, confirmUnknownHost: async () => true}});
 	assert.deepEqual(d2.result.failures, []);
 	assert.match(readFileSync(partial, 'utf8'), /10\.99\.0\.12 ssh-ed25519 /);
 
 	const rotated = await bed.rotateHostKey('h3');
 	try {
-		const d3 = await deployTo(bed, testCluster(bed), {dryRun: true}, {fleet: {knownHostsFile: partial, confirmUnknownHost: async () => true}});
+		const d3 = await deployTo(bed, testCluster(bed), {dryRun: true, imageArchive: archive}, {fleet: {knownHostsFile: partial, confirmUnknownHost: async () => true}});
 		const f = failureOf(d3, '10.99.0.13')!;
 		assert.match(f.message, /REMOTE HOST IDENTIFICATION HAS CHANGED/);
 		assert.match(f.message, new RegExp(`${partial.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2`));

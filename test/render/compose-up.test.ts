@@ -28,10 +28,13 @@ const HOOK_SECONDS = 1;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Render the seed for baseDir; the seed's ports when all are free on this machine, else the first free shifted set. */
+/**
+ * Render the seed for baseDir with its ports shifted (the first set free on this machine): the simulated clusters of
+ * other tests (monitor --sim, --demo) hold the seed's own ports on 127.0.0.x, which Docker's 0.0.0.0 binding needs.
+ */
 async function renderSeed(baseDir: string): Promise<{plan: Plan; files: RenderedFile[]; host: string}> {
-	for (let shift = 0; shift <= 20_000; shift += 1_000) {
-		const options = shift === 0 ? {baseDir} : {
+	for (let shift = 3_000; shift <= 20_000; shift += 1_000) {
+		const options = {
 			baseDir,
 			ports: {namesrv: 9876 + shift, listen: 10911 + shift, dledger: 20911 + shift},
 			console: {port: 19876 + shift},
