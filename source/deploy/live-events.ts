@@ -77,7 +77,8 @@ export function containerEventOf(host: string, message: DockerEventMessage | und
 
 /**
  * The state a container is in right after `action` (`removed` after destroy); undefined when the action alone does
- * not say (kill — `die` follows when the process ends —, attach, rename, health_status…).
+ * not say: kill and oom (`die` follows when the process ends; an OOM kill of another process leaves the container
+ * running), attach, rename, health_status…
  */
 export function stateAfter(action: string): ContainerState | 'removed' | undefined {
 	switch (action) {
@@ -91,7 +92,6 @@ export function stateAfter(action: string): ContainerState | 'removed' | undefin
 			return 'paused';
 		case 'die':
 		case 'stop':
-		case 'oom':
 			return 'exited';
 		case 'destroy':
 			return 'removed';

@@ -9,6 +9,7 @@ import {journalLine, type JournalAction, type UndoAction} from '../drill/journal
 import {reportFiles} from '../drill/report.ts';
 import {reportableDrills} from '../drill/session.ts';
 import {BRINGS_BACK, TAKES_DOWN, type DrillAction, type DrillTarget} from '../drill/target.ts';
+import {errorText} from './error-text.ts';
 import type {PaneEvent, PaneState} from './model.ts';
 
 export interface ActionContext {
@@ -25,8 +26,6 @@ export interface ActionContext {
 	/** Whether flashes can still be shown. */
 	open: () => boolean;
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `drills` → `drills`, `out/drills.md` → `out/drills`: FILE.md and FILE.json are written. */
 export const reportBase = (file: string): string => file.replace(/\.(md|json)$/i, '');
@@ -86,7 +85,7 @@ export class DrillActions {
 			try {
 				await this.record(host, target, action, `drill-${seq + 1}`);
 			} catch (error) {
-				this.flash('error', `✗ not sent: ${action} ${target.id} could not be recorded in the drill journal on ${target.host} (${message(error)})`);
+				this.flash('error', `✗ not sent: ${action} ${target.id} could not be recorded in the drill journal on ${target.host} (${errorText(error)})`);
 				return;
 			}
 		}
@@ -98,11 +97,11 @@ export class DrillActions {
 		try {
 			await callHost(host, target.containerName, action);
 		} catch (error) {
-			this.c.apply({type: 'send-failed', at: this.c.now(), target, action, error: message(error), ...(opened ? {drillId: opened} : {})});
+			this.c.apply({type: 'send-failed', at: this.c.now(), target, action, error: errorText(error), ...(opened ? {drillId: opened} : {})});
 			return;
 		}
 		if (BRINGS_BACK.has(action)) {
-			await this.record(host, target, action).catch(error => this.flash('error', `✗ ${action} ${target.id} done, but not recorded in the journal on ${target.host}: ${message(error)}`));
+			await this.record(host, target, action).catch(error => this.flash('error', `✗ ${action} ${target.id} done, but not recorded in the journal on ${target.host}: ${errorText(error)}`));
 		}
 	}
 
@@ -138,7 +137,7 @@ export class DrillActions {
 			this.flash('info', `wrote ${base}.md and ${base}.json (${drills.length} drill${drills.length === 1 ? '' : 's'})`);
 		} catch (error) {
 			if (!this.c.open()) throw error;
-			this.flash('error', `✗ cannot write the report ${base}.md: ${message(error)}`);
+			this.flash('error', `✗ cannot write the report ${base}.md: ${errorText(error)}`);
 		}
 	}
 }

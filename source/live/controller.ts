@@ -1,26 +1,27 @@
 /**
- * The pane's imperative shell: it subscribes to the probe (one round in flight, every `intervalMs`), to each host
- * (one container listing at connect, then Docker's events stream; a host that drops is retried with backoff while
- * the rest lives on), and to log tails (every broker's broker.log + broker_default.log, for the drills; the
- * selected name server's or console's `docker logs`), folds all of it into the pure model, and carries out the
- * effects keys ask for (actions.ts). Views read `get()` and call `key()`; they never touch a socket. Frames are
- * paced: data at most once per FRAME_MS (log lines are batched until then), a key's frame at once.
+ * The pane's imperative shell: it polls the probe (one round in flight, every `intervalMs`), watches each host
+ * (host-watch.ts: one listing at connect, then Docker's events; a host that drops is retried with backoff while
+ * the rest lives on), follows log tails (log-follows.ts), folds all of it into the pure model through a store that
+ * paces frames (store.ts), and carries out the effects keys ask for (actions.ts). Views read `get()` and call
+ * `key()`; they never touch a socket.
  */
 import {writeFile} from 'node:fs/promises';
-import type {ContainerEvent, LiveHost, Unsubscribe} from '../deploy/host.ts';
+import type {LiveHost} from '../deploy/host.ts';
 import {journalPath, pendingUndo} from '../drill/journal.ts';
-import {containerKey, type DrillAction, type DrillTarget} from '../drill/target.ts';
+import type {DrillAction, DrillTarget} from '../drill/target.ts';
 import type {Plan} from '../plan/types.ts';
 import type {Observe} from '../probe/observer.ts';
-import {backoffDelay, type BackoffOptions} from '../remote/backoff.ts';
+import type {BackoffOptions} from '../remote/backoff.ts';
 import {defaultReportName, DrillActions} from './actions.ts';
-import {startFollow, type Follow} from './follow.ts';
+import {errorText} from './error-text.ts';
+import {HostWatch} from './host-watch.ts';
 import {containerStates} from './hosts.ts';
 import {onKey, type Effect, type KeyContext} from './intents.ts';
-import {initialPane, paneReducer, selectedTarget, type PaneEvent, type PaneState} from './model.ts';
-import {brokerLogFiles, paneTargets} from './nodes.ts';
+import {LogFollows} from './log-follows.ts';
+import {initialPane, selectedTarget, type PaneState} from './model.ts';
+import {paneTargets} from './nodes.ts';
 import {DEFAULT_RING_LINES} from './ring.ts';
-import {FRAME_MS, frameDelay} from './throttle.ts';
+import {PaneStore} from './store.ts';
 
 export {defaultReportName, reportBase} from './actions.ts';
 
@@ -64,28 +65,15 @@ export const DEFAULT_TAIL_LINES = 200;
 /** How long close() waits for streams to stop and actions in flight to return. */
 const CLOSE_WAIT_MS = 3000;
 
-interface HostLink {
-	generation: number;
-	events?: Unsubscribe;
-	follows: Follow[];
-	retry?: ReturnType<typeof setTimeout>;
-	journalRead: boolean;
-}
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export class PaneController {
-	private state: PaneState;
-	private readonly listeners = new Set<() => void>();
+	private readonly store: PaneStore;
 	private readonly now: () => number;
-	private readonly frameMs: number;
-	private lastFrameAt: number | undefined;
-	private frameTimer: ReturnType<typeof setTimeout> | undefined;
-	private dirty = false;
-	private readonly pending = new Map<string, {host: string; container: string; lines: string[]}>();
-	private readonly links = new Map<string, HostLink>();
-	private selectedFollow: Follow | undefined;
-	private followedSelection: string | undefined;
+	private readonly hostWatch: HostWatch;
+	private readonly follows: LogFollows;
+	private readonly actions: DrillActions;
+	private readonly journal: string | undefined;
+	/** Hosts whose drill journal was read (once per host, at its first connection). */
+	private readonly journalsRead = new Set<string>();
 	private pollTimer: ReturnType<typeof setTimeout> | undefined;
 	private tickTimer: ReturnType<typeof setInterval> | undefined;
 	private flashTimer: ReturnType<typeof setTimeout> | undefined;
@@ -95,19 +83,16 @@ export class PaneController {
 	private quitResolve!: () => void;
 	/** Resolves when a key (or quit()) asked to quit. */
 	readonly quitRequested = new Promise<void>(resolve => (this.quitResolve = resolve));
-	private readonly journal: string | undefined;
-	private readonly actions: DrillActions;
 
 	constructor(
 		private readonly sources: PaneSources,
 		private readonly options: PaneOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
-		this.frameMs = options.frameMs ?? FRAME_MS;
 		const plan = sources.plan;
 		const hostAccess = plan !== undefined && sources.hosts !== undefined;
 		this.journal = plan ? journalPath(`${plan.options.baseDir.replace(/\/+$/, '')}/.rmq-tui`) : undefined;
-		this.state = initialPane(
+		const initial = initialPane(
 			{
 				...(hostAccess ? {plan} : {}),
 				targets: hostAccess ? paneTargets(plan) : [],
@@ -120,17 +105,39 @@ export class PaneController {
 			},
 			this.now(),
 		);
+		this.store = new PaneStore(initial, before => this.changed(before), options.frameMs);
+		const track = (p: Promise<unknown>) => this.track(p);
+		const backoff = options.backoff ? {backoff: options.backoff} : {};
+		this.hostWatch = new HostWatch({
+			hosts: hostAccess ? sources.hosts! : new Map(),
+			get: this.get,
+			apply: this.store.apply,
+			now: this.now,
+			...backoff,
+			track,
+			connected: (name, host, alive) => this.hostConnected(name, host, alive),
+			lost: name => this.follows.hostLost(name),
+		});
+		this.follows = new LogFollows({
+			...(plan ? {plan} : {}),
+			...(sources.hosts ? {hosts: sources.hosts} : {}),
+			get: this.get,
+			apply: this.store.apply,
+			push: this.store.push,
+			flushLines: () => this.store.flushLines(),
+			track,
+			aliveFor: host => this.hostWatch.aliveFor(host),
+			tailLines: options.tailLines ?? DEFAULT_TAIL_LINES,
+			...backoff,
+		});
 		this.actions = new DrillActions({
 			hosts: sources.hosts,
 			journal: this.journal,
 			operator: options.operator ?? `rmq-tui (pid ${process.pid})`,
 			now: this.now,
 			get: this.get,
-			apply: e => this.apply(e),
-			draw: () => {
-				this.flushLines();
-				this.emit();
-			},
+			apply: this.store.apply,
+			draw: () => this.store.draw(),
 			writeText: options.writeText ?? ((path, text) => writeFile(path, text)),
 			open: () => !this.closed,
 		});
@@ -138,48 +145,14 @@ export class PaneController {
 
 	// ——— the store the view reads ———
 
-	readonly get = (): PaneState => this.state;
+	readonly get = (): PaneState => this.store.get();
 
-	readonly subscribe = (listener: () => void): (() => void) => {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	};
-
-	private emit(): void {
-		this.lastFrameAt = performance.now();
-		this.dirty = false;
-		for (const l of this.listeners) l();
-	}
-
-	/** A frame now if one frame's time has passed since the last, else at the next frame. */
-	private schedule(): void {
-		this.dirty = true;
-		if (this.frameTimer !== undefined || this.closed) return;
-		this.frameTimer = setTimeout(() => {
-			// Lines flushed here schedule nothing more: this frame draws them.
-			this.flushLines();
-			this.frameTimer = undefined;
-			if (this.dirty) this.emit();
-		}, frameDelay(performance.now(), this.lastFrameAt, this.frameMs));
-	}
-
-	private apply(event: PaneEvent): void {
-		const before = this.state;
-		this.state = paneReducer(this.state, event);
-		if (this.state !== before) {
-			this.afterChange(before);
-			this.schedule();
-		}
-	}
+	readonly subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
 	/** A key, as keyName() names it; `input` is the raw text (for the filter and typed names). Drawn at once. */
 	key(name: string | undefined, input: string, context: KeyContext): void {
-		const before = this.state;
-		const {state, effects} = onKey(this.state, name, input, context);
-		this.state = state;
-		if (state !== before) this.afterChange(before);
-		this.flushLines();
-		this.emit();
+		const {state, effects} = onKey(this.get(), name, input, context);
+		this.store.replace(state);
 		for (const effect of effects) this.track(this.run(effect));
 	}
 
@@ -188,25 +161,20 @@ export class PaneController {
 		this.quitResolve();
 	}
 
-	private afterChange(before: PaneState): void {
-		if (this.state.flash && this.state.flash !== before.flash) {
+	/** Every state change: a new flash is cleared after a while; the log follows go where the selection went. */
+	private changed(before: PaneState): void {
+		const state = this.get();
+		if (state.flash && state.flash !== before.flash) {
 			clearTimeout(this.flashTimer);
-			const flash = this.state.flash;
-			this.flashTimer = setTimeout(() => this.apply({type: 'flash-clear', flash}), this.options.flashMs ?? 6000);
+			const flash = state.flash;
+			this.flashTimer = setTimeout(() => this.store.apply({type: 'flash-clear', flash}), this.options.flashMs ?? 6000);
 		}
-		if (!this.started) return;
-		if (this.state.selected !== this.followedSelection) this.track(this.followSelection());
-		else if (this.state.hosts !== before.hosts) {
-			// `docker logs` of the selected container ended with it: follow it again once it runs.
-			const t = selectedTarget(this.state);
-			const state = (hosts: PaneState['hosts']) => (t ? hosts[t.host]?.containers[t.containerName]?.state : undefined);
-			if (t && t.kind !== 'broker' && state(this.state.hosts) === 'running' && state(before.hosts) !== 'running') this.track(this.followSelection(true));
-		}
+		if (this.started) this.follows.changed(before);
 	}
 
 	private track(p: Promise<unknown>): void {
 		const guarded = p.catch(error => {
-			if (!this.closed) this.apply({type: 'flash', level: 'error', text: `✗ ${message(error)}`, now: this.now()});
+			if (!this.closed) this.store.apply({type: 'flash', level: 'error', text: `✗ ${errorText(error)}`, now: this.now()});
 		});
 		this.inFlight.add(guarded);
 		void guarded.finally(() => this.inFlight.delete(guarded));
@@ -218,13 +186,9 @@ export class PaneController {
 		if (this.started) return;
 		this.started = true;
 		void this.poll();
-		this.tickTimer = setInterval(() => this.apply({type: 'tick', now: this.now()}), this.options.tickMs ?? 1000);
-		for (const name of this.sources.hosts?.keys() ?? []) {
-			if (!this.state.hosts[name]) continue;
-			this.links.set(name, {generation: 0, follows: [], journalRead: false});
-			this.track(this.connect(name));
-		}
-		this.track(this.followSelection());
+		this.tickTimer = setInterval(() => this.store.apply({type: 'tick', now: this.now()}), this.options.tickMs ?? 1000);
+		this.hostWatch.start();
+		this.track(this.follows.followSelection());
 	}
 
 	/** Stops every timer and stream (the hosts themselves belong to the caller); with --report, writes it. */
@@ -233,16 +197,9 @@ export class PaneController {
 		this.closed = true;
 		clearTimeout(this.pollTimer);
 		clearInterval(this.tickTimer);
-		clearTimeout(this.frameTimer);
 		clearTimeout(this.flashTimer);
-		const stops: Array<Promise<unknown> | undefined> = [];
-		for (const link of this.links.values()) {
-			clearTimeout(link.retry);
-			link.generation++;
-			stops.push(link.events?.(), ...link.follows.map(f => f.stop()));
-			link.follows = [];
-		}
-		stops.push(this.selectedFollow?.stop());
+		this.store.close();
+		const stops = [this.hostWatch.close(), this.follows.close()];
 		// A host that went silent may never answer: closing waits a little, not forever.
 		const patience = new Promise<void>(resolve => setTimeout(resolve, CLOSE_WAIT_MS).unref());
 		await Promise.race([Promise.allSettled([...stops, ...this.inFlight]), patience]);
@@ -256,145 +213,32 @@ export class PaneController {
 		const started = performance.now();
 		try {
 			const snapshot = await this.sources.observe();
-			if (!this.closed) this.apply({type: 'snapshot', snapshot});
+			if (!this.closed) this.store.apply({type: 'snapshot', snapshot});
 		} catch (error) {
-			if (!this.closed) this.apply({type: 'probe-failed', now: this.now(), error: message(error)});
+			if (!this.closed) this.store.apply({type: 'probe-failed', now: this.now(), error: errorText(error)});
 		}
 		if (this.closed) return;
-		this.pollTimer = setTimeout(() => void this.poll(), Math.max(0, this.state.config.intervalMs - (performance.now() - started)));
+		this.pollTimer = setTimeout(() => void this.poll(), Math.max(0, this.get().config.intervalMs - (performance.now() - started)));
 	}
 
-	// ——— hosts ———
+	// ——— what a (re)connected host brings ———
 
-	private async connect(name: string): Promise<void> {
-		const host = this.sources.hosts?.get(name);
-		const link = this.links.get(name);
-		if (!host || !link || this.closed) return;
-		const generation = ++link.generation;
-		const current = () => !this.closed && link.generation === generation;
-		this.apply({type: 'host-connecting', host: name});
-		try {
-			link.events = await host.watchEvents(
-				event => {
-					if (current()) this.apply({type: 'host-event', event: event as ContainerEvent});
-				},
-				error => {
-					if (current()) this.lost(name, error ?? new Error('the Docker events stream ended'));
-				},
-			);
-			if (!current()) return void (await link.events());
-			const containers = await host.listContainers();
-			const offsetMs = await host.clockOffset().catch(() => 0);
-			if (!current()) return;
-			this.apply({type: 'host-listed', host: name, at: this.now(), containers, offsetMs});
-			await this.followBrokers(name, host, link, current);
-			if (!link.journalRead) await this.readJournal(name, host, link);
-			if (selectedTarget(this.state)?.host === name) await this.followSelection(true);
-		} catch (error) {
-			if (current()) this.lost(name, error);
-		}
+	/** Its brokers' logs, its drill journal (at the first connection), the selection's logs when it is there. */
+	private async hostConnected(name: string, host: LiveHost, alive: () => boolean): Promise<void> {
+		await this.follows.followBrokers(name, host, alive);
+		if (!this.journalsRead.has(name)) await this.readJournal(name, host);
+		if (selectedTarget(this.get())?.host === name) await this.follows.followSelection(true);
 	}
 
-	private lost(name: string, error: unknown): void {
-		const link = this.links.get(name);
-		if (!link || this.closed) return;
-		link.generation++;
-		void Promise.allSettled([link.events?.(), ...link.follows.map(f => f.stop())]);
-		delete link.events;
-		link.follows = [];
-		if (this.selectedFollow && selectedTarget(this.state)?.host === name) {
-			void this.selectedFollow.stop();
-			this.selectedFollow = undefined;
-			this.followedSelection = undefined;
-		}
-		const delay = backoffDelay((this.state.hosts[name]?.retries ?? 0) + 1, this.options.backoff);
-		this.apply({type: 'host-down', host: name, now: this.now(), error: message(error), retryAt: Date.now() + delay});
-		clearTimeout(link.retry);
-		link.retry = setTimeout(() => this.track(this.connect(name)), delay);
-	}
-
-	private async readJournal(name: string, host: LiveHost, link: HostLink): Promise<void> {
+	private async readJournal(name: string, host: LiveHost): Promise<void> {
 		if (!this.journal) return;
-		link.journalRead = true;
+		this.journalsRead.add(name);
 		try {
 			const text = await host.readFile(this.journal);
-			const actions = text ? pendingUndo(text, containerStates(this.state.hosts)).filter(a => a.host === name) : [];
-			if (actions.length > 0) this.apply({type: 'undo-offer', actions});
+			const actions = text ? pendingUndo(text, containerStates(this.get().hosts)).filter(a => a.host === name) : [];
+			if (actions.length > 0) this.store.apply({type: 'undo-offer', actions});
 		} catch (error) {
-			this.apply({type: 'flash', level: 'error', text: `✗ cannot read the drill journal on ${name}: ${message(error)}`, now: this.now()});
-		}
-	}
-
-	// ——— logs ———
-
-	private readonly push = (host: string, container: string, lines: readonly string[]): void => {
-		if (this.closed || lines.length === 0) return;
-		const key = containerKey(host, container);
-		const entry = this.pending.get(key);
-		if (entry) entry.lines.push(...lines);
-		else this.pending.set(key, {host, container, lines: [...lines]});
-		this.schedule();
-	};
-
-	private flushLines(): void {
-		if (this.pending.size === 0) return;
-		const batches = [...this.pending.values()];
-		this.pending.clear();
-		this.apply({type: 'log-lines', batches});
-	}
-
-	private follow(hostName: string, host: LiveHost, target: DrillTarget, files: readonly string[], alive: () => boolean): Promise<Follow> {
-		return startFollow({
-			host,
-			hostName,
-			target,
-			files,
-			tailLines: this.options.tailLines ?? DEFAULT_TAIL_LINES,
-			...(this.options.backoff ? {backoff: this.options.backoff} : {}),
-			alive,
-			apply: e => this.apply(e),
-			push: this.push,
-			track: p => this.track(p),
-		});
-	}
-
-	private async followBrokers(name: string, host: LiveHost, link: HostLink, alive: () => boolean): Promise<void> {
-		const plan = this.sources.plan;
-		if (!plan) return;
-		for (const t of this.state.config.targets.filter(x => x.host === name && x.kind === 'broker')) {
-			this.apply({type: 'log-reset', host: name, container: t.containerName});
-			try {
-				const f = await this.follow(name, host, t, brokerLogFiles(plan, t), alive);
-				if (alive()) link.follows.push(f);
-				else await f.stop();
-			} catch {
-				// shown on the tail (failed); the host's next reconnect tries again
-			}
-		}
-	}
-
-	/** One `docker logs` stream for the selected name server or console; switching stops (and awaits) the old one. */
-	private async followSelection(force = false): Promise<void> {
-		const t = selectedTarget(this.state);
-		const id = t?.id;
-		if (!force && id === this.followedSelection) return;
-		this.followedSelection = id;
-		const old = this.selectedFollow;
-		this.selectedFollow = undefined;
-		if (old) await old.stop();
-		if (!t || t.kind === 'broker' || this.closed) return;
-		const host = this.sources.hosts?.get(t.host);
-		const link = this.links.get(t.host);
-		if (!host || !link || this.state.hosts[t.host]?.status !== 'connected') return;
-		const generation = link.generation;
-		const alive = () => !this.closed && link.generation === generation && this.followedSelection === id;
-		this.apply({type: 'log-reset', host: t.host, container: t.containerName});
-		try {
-			const f = await this.follow(t.host, host, t, [], alive);
-			if (alive() && this.selectedFollow === undefined) this.selectedFollow = f;
-			else await f.stop();
-		} catch {
-			// shown on the tail
+			this.store.apply({type: 'flash', level: 'error', text: `✗ cannot read the drill journal on ${name}: ${errorText(error)}`, now: this.now()});
 		}
 	}
 

@@ -7,6 +7,7 @@
 import type {LiveHost, Unsubscribe} from '../deploy/host.ts';
 import type {DrillTarget} from '../drill/target.ts';
 import {backoffDelay, type BackoffOptions} from '../remote/backoff.ts';
+import {errorText} from './error-text.ts';
 import type {PaneEvent} from './model.ts';
 import {mergeByTime} from './throttle.ts';
 
@@ -33,8 +34,6 @@ export interface FollowContext {
 	track: (p: Promise<unknown>) => void;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export const followSource = (files: readonly string[]): string => (files.length > 0 ? files.map(f => f.slice(f.lastIndexOf('/') + 1)).join(' + ') : 'docker logs');
 
 export async function startFollow(c: FollowContext, attempt = 1): Promise<Follow> {
@@ -42,6 +41,8 @@ export async function startFollow(c: FollowContext, attempt = 1): Promise<Follow
 	const source = followSource(c.files);
 	const state = (s: 'connecting' | 'following' | 'failed' | 'ended', error?: string) =>
 		c.apply({type: 'log-state', host: c.hostName, container, state: s, source, ...(error !== undefined ? {error} : {})});
+	// The new follow starts with the source's last lines: the ring starts over (what the drills had stays theirs).
+	c.apply({type: 'log-reset', host: c.hostName, container});
 	state('connecting');
 	const parts = c.files.length > 1 ? c.files.map(() => [] as string[]) : undefined;
 	const seen = new Set<number>();
@@ -85,7 +86,6 @@ export async function startFollow(c: FollowContext, attempt = 1): Promise<Follow
 			if (!error && c.files.length === 0) return;
 			retry = setTimeout(() => {
 				if (stopped || !c.alive()) return;
-				c.apply({type: 'log-reset', host: c.hostName, container});
 				c.track(
 					startFollow(c, attempt + 1).then(async f => {
 						if (stopped) await f.stop();
@@ -101,7 +101,7 @@ export async function startFollow(c: FollowContext, attempt = 1): Promise<Follow
 	} catch (error) {
 		await Promise.allSettled(unsubs.map(u => u()));
 		clearTimeout(mergeTimer);
-		state('failed', message(error));
+		state('failed', errorText(error));
 		throw error;
 	}
 	if (!ended) state('following');

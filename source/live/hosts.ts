@@ -4,6 +4,7 @@
  * connect time and then Docker's events only — never a listing loop.
  */
 import type {ContainerEvent} from '../deploy/host.ts';
+import {stateAfter} from '../deploy/live-events.ts';
 import type {ContainerState, ObservedContainer} from '../deploy/observed.ts';
 
 export type HostStatus = 'connecting' | 'connected' | 'unreachable';
@@ -69,27 +70,6 @@ export function hostListed(h: HostView, at: number, containers: readonly Observe
 	return {...rest, status: 'connected', retries: 0, lastSeen: at, containers: next};
 }
 
-/** The container state a Docker event action leads to (undefined: no change by itself). */
-export function stateAfter(action: string): ContainerView['state'] | undefined {
-	switch (action) {
-		case 'create':
-			return 'created';
-		case 'start':
-		case 'restart':
-		case 'unpause':
-			return 'running';
-		case 'pause':
-			return 'paused';
-		case 'die':
-		case 'stop':
-			return 'exited';
-		case 'destroy':
-			return 'missing';
-		default:
-			return undefined; // kill (die follows), oom, health_status, exec_*, …
-	}
-}
-
 export interface EventResult {
 	host: HostView;
 	/** The container's new state, when the event changed it (what the drill timeline is fed). */
@@ -105,7 +85,8 @@ export function hostEvent(h: HostView, e: ContainerEvent): EventResult {
 		const health = e.action.split(':')[1]?.trim();
 		if (health) c = {...c, health};
 	}
-	const state = stateAfter(e.action);
+	const after = stateAfter(e.action);
+	const state: ContainerView['state'] | undefined = after === 'removed' ? 'missing' : after;
 	if (e.action === 'restart') c = {...c, restarts: c.restarts + 1};
 	if (state !== undefined && state !== c.state) {
 		const {exitCode: _x, ...rest} = c;

@@ -17,7 +17,7 @@ import type {PanePolicy, PaneMode} from '../ui/keys.ts';
 import {hostConnecting, hostDown, hostEvent, hostListed, newHost, type HostView} from './hosts.ts';
 import {FOLLOW, type LogView} from './log-view.ts';
 import {selectableIds} from './nodes.ts';
-import {appendLines, emptyTail, withState, type LogTail, type TailState} from './ring.ts';
+import {appendLines, emptyTail, freshLines, restartTail, withState, type LogTail, type TailState} from './ring.ts';
 
 export interface PaneConfig {
 	/** The cluster's plan; without one (`--namesrv`) there are no hosts, logs or drill keys. */
@@ -77,7 +77,7 @@ export type PaneEvent =
 	| {type: 'host-down'; host: string; now: number; error: string; retryAt?: number}
 	| {type: 'log-lines'; batches: ReadonlyArray<{host: string; container: string; lines: readonly string[]}>}
 	| {type: 'log-state'; host: string; container: string; state: TailState; error?: string; source?: string}
-	/** A new follow of the container starts with its own tail: forget the old lines. */
+	/** A new follow of the container starts with its own tail: the ring starts over (ring.ts restartTail). */
 	| {type: 'log-reset'; host: string; container: string}
 	| {type: 'sent'; at: number; target: DrillTarget; action: DrillAction}
 	| {type: 'send-failed'; at: number; target: DrillTarget; action: DrillAction; error: string; drillId?: string}
@@ -132,14 +132,21 @@ function withHost(s: PaneState, name: string, change: (h: HostView) => HostView)
 	return next === h ? s : {...s, hosts: {...s.hosts, [name]: next}};
 }
 
-/** Broker and name-server lines that record a failover step, fed to the drills while one is open. */
-function feedLogs(session: DrillSession, batches: Extract<PaneEvent, {type: 'log-lines'}>['batches']): DrillSession {
+const isLogEvent = (line: string): boolean => parseLogEvent(line) !== undefined;
+
+/**
+ * Broker and name-server lines that record a failover step, fed to the drills while one is open; a line an earlier
+ * follow of the container delivered (replayed by a new follow's first tail) is not fed again.
+ */
+function feedLogs(session: DrillSession, logs: PaneState['logs'], batches: Extract<PaneEvent, {type: 'log-lines'}>['batches']): DrillSession {
 	if (session.open.length === 0) return session;
 	let next = session;
 	for (const b of batches) {
 		const node = targetForContainer(session.nodes, b.host, b.container);
 		if (!node || node.kind === 'console') continue;
-		for (const line of b.lines) if (parseLogEvent(line)) next = sessionReducer(next, {type: 'log', host: b.host, container: b.container, line});
+		for (const line of freshLines(logs[containerKey(b.host, b.container)], b.lines)) {
+			if (isLogEvent(line)) next = sessionReducer(next, {type: 'log', host: b.host, container: b.container, line});
+		}
 	}
 	return next;
 }
@@ -183,7 +190,7 @@ export function paneReducer(s: PaneState, e: PaneEvent): PaneState {
 				const key = containerKey(b.host, b.container);
 				logs[key] = appendLines(logs[key] ?? emptyTail(), b.lines, s.config.ringLines);
 			}
-			return {...s, logs, session: feedLogs(s.session, e.batches)};
+			return {...s, logs, session: feedLogs(s.session, s.logs, e.batches)};
 		}
 		case 'log-state': {
 			const key = containerKey(e.host, e.container);
@@ -195,7 +202,7 @@ export function paneReducer(s: PaneState, e: PaneEvent): PaneState {
 			const key = containerKey(e.host, e.container);
 			const tail = s.logs[key];
 			if (!tail || (tail.total === 0 && tail.state === 'idle')) return s;
-			return {...s, logs: {...s.logs, [key]: emptyTail(tail.source)}};
+			return {...s, logs: {...s.logs, [key]: restartTail(tail, isLogEvent, s.config.ringLines)}};
 		}
 		case 'sent':
 			return {

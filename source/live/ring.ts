@@ -19,6 +19,11 @@ export interface LogTail {
 	readonly error?: string;
 	/** What is followed: `broker.log + broker_default.log`, `docker logs`. */
 	readonly source?: string;
+	/**
+	 * Lines earlier follows of this container delivered that matter to the drills (restartTail): a new follow
+	 * replays the source's last lines, which are shown again but must not be fed to the drills a second time.
+	 */
+	readonly replayed?: ReadonlySet<string>;
 }
 
 export const emptyTail = (source?: string): LogTail => ({lines: [], total: 0, state: 'idle', ...(source !== undefined ? {source} : {})});
@@ -48,3 +53,22 @@ export function withState(tail: LogTail, state: TailState, error?: string): LogT
 	const {error: _old, ...rest} = tail;
 	return {...rest, state, ...(error !== undefined ? {error} : {})};
 }
+
+/**
+ * The tail when its container is followed anew (the host reconnected, the follow was retried, the selection came
+ * back to it): the ring starts empty, because the new follow begins with the source's last lines again. The old
+ * lines `remember` picks are kept in `replayed` (with those remembered before, the newest `capacity` of them).
+ */
+export function restartTail(tail: LogTail, remember: (line: string) => boolean, capacity = DEFAULT_RING_LINES): LogTail {
+	const remembered = new Set(tail.replayed);
+	for (const line of tail.lines.filter(remember)) {
+		remembered.delete(line); // seen again: it moves to the newest end
+		remembered.add(line);
+	}
+	const replayed = [...remembered].slice(-Math.max(1, capacity));
+	return {...emptyTail(tail.source), ...(replayed.length > 0 ? {replayed: new Set(replayed)} : {})};
+}
+
+/** The lines of a batch that no earlier follow delivered (what may be fed to the drills). */
+export const freshLines = (tail: LogTail | undefined, lines: readonly string[]): readonly string[] =>
+	tail?.replayed ? lines.filter(l => !tail.replayed!.has(l)) : lines;

@@ -127,8 +127,8 @@ test('Docker event noise: exec_* dropped, health_status keeps its status apart, 
 
 test('stateAfter: the container state an action leaves', () => {
 	assert.deepEqual(
-		['create', 'start', 'pause', 'unpause', 'kill', 'die', 'stop', 'restart', 'destroy', 'health_status'].map(stateAfter),
-		['created', 'running', 'paused', 'running', undefined, 'exited', 'exited', 'running', 'removed', undefined],
+		['create', 'start', 'pause', 'unpause', 'kill', 'oom', 'die', 'stop', 'restart', 'destroy', 'health_status', 'health_status: healthy', 'exec_start'].map(stateAfter),
+		['created', 'running', 'paused', 'running', undefined, undefined, 'exited', 'exited', 'running', 'removed', undefined, undefined, undefined],
 	);
 });
 

@@ -226,3 +226,64 @@ test('--report writes FILE.md and FILE.json on close; w writes one now', async (
 	await waitFor('the default name', 2000, () => [...written.keys()].some(k => /^\/work\/rmq-tui-drills-\d{8}-\d{6}\.md$/.test(k)));
 	await other.controller.close();
 });
+
+test('a host that reconnects: its log tails are followed again, each line shown once and each log event fed to the drill once', async () => {
+	const {hosts, controller} = setup();
+	const h1 = hosts.get('h1')!;
+	const file = '/data/docker-services/rocketmq/broker/logs/RaftNode00-n1/rocketmqlogs/broker.log';
+	const key = 'h1/rocketmq-raftnode00-n1';
+	h1.files.set(file, '2026-11-25 11:37:01 INFO a - before the drill\n');
+	controller.start();
+	try {
+		await waitFor('connected', 3000, connected(controller));
+		await waitFor('a snapshot and the first tail', 2000, () => controller.get().snapshot !== undefined && controller.get().logs[key]?.total === 1);
+		await controller.sendDrill(controller.get().config.targets.find(x => x.id === 'RaftNode00/n0')!, 'kill');
+		const drillLogs = () => controller.get().session.open[0]?.logs.map(l => `${l.kind} ${l.node}`) ?? [];
+		h1.write(file, ['2026-11-25 11:37:05 INFO b - [n1][HeartBeatTimeOut] lastLeader=n0', '2026-11-25 11:37:09 INFO b - [n1] [VOTE_RESULT] has been elected to be the leader in term 2']);
+		await waitFor('the election lines in the drill', 2000, () => drillLogs().length === 2);
+
+		h1.cut('read ECONNRESET');
+		await waitFor('h1 unreachable', 2000, () => controller.get().hosts.h1!.status === 'unreachable');
+		// Written while the host was cut off: the new follow's tail brings it.
+		h1.files.set(file, `${h1.files.get(file)!}2026-11-25 11:37:10 INFO b - [n1] [ChangeRoleToLeader] from term: 2\n`);
+		h1.heal();
+		await waitFor('h1 back and its tail followed again', 3000, () => controller.get().hosts.h1!.status === 'connected' && (h1.follows.get(file)?.size ?? 0) > 0);
+		h1.write(file, ['2026-11-25 11:37:11 INFO b - after the reconnect']);
+		await waitFor('the line after the reconnect', 2000, () => controller.get().logs[key]!.lines.at(-1)?.endsWith('after the reconnect'));
+		assert.deepEqual(
+			controller.get().logs[key]!.lines.map(l => l.slice(l.indexOf(' - ') + 3)),
+			['before the drill', '[n1][HeartBeatTimeOut] lastLeader=n0', '[n1] [VOTE_RESULT] has been elected to be the leader in term 2', '[n1] [ChangeRoleToLeader] from term: 2', 'after the reconnect'],
+			'each line once, in order',
+		);
+		assert.deepEqual(drillLogs(), ['heartbeat-timeout RaftNode00/n1', 'elected RaftNode00/n1', 'leader RaftNode00/n1'], 'each log event recorded once');
+	} finally {
+		await controller.close();
+	}
+});
+
+test("the selected name server's docker logs: a pause does not end the stream, so unpausing follows nothing new; after a stop it is followed again once it runs", async () => {
+	const {hosts, controller} = setup();
+	const h0 = hosts.get('h0')!;
+	const follows = () => h0.calls.filter(c => c === 'followContainerLogs rocketmq-namesrv').length;
+	const tail = () => controller.get().logs['h0/rocketmq-namesrv'];
+	controller.start();
+	try {
+		assert.equal(controller.get().selected, 'namesrv@h0');
+		await waitFor('its docker logs followed', 3000, () => tail()?.state === 'following');
+		assert.equal(follows(), 1);
+		h0.emit({name: 'rocketmq-namesrv', action: 'pause', at: T0 + 100});
+		h0.emit({name: 'rocketmq-namesrv', action: 'unpause', at: T0 + 200});
+		await waitFor('running again', 2000, () => controller.get().hosts.h0!.containers['rocketmq-namesrv']!.state === 'running' && controller.get().hosts.h0!.lastSeen === T0 + 200);
+		h0.write('docker:rocketmq-namesrv', ['still the same stream']);
+		await waitFor('a line over the same stream', 2000, () => tail()!.lines.includes('still the same stream'));
+		assert.equal(follows(), 1, 'not followed again after an unpause');
+
+		h0.emit({name: 'rocketmq-namesrv', action: 'die', at: T0 + 300, exitCode: 0});
+		for (const sink of h0.follows.get('docker:rocketmq-namesrv') ?? []) sink.end();
+		await waitFor('the stream ended with its container', 2000, () => tail()?.state === 'ended');
+		h0.emit({name: 'rocketmq-namesrv', action: 'start', at: T0 + 400});
+		await waitFor('followed again once it runs', 2000, () => follows() === 2 && tail()?.state === 'following');
+	} finally {
+		await controller.close();
+	}
+});

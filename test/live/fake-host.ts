@@ -84,8 +84,9 @@ export class FakeHost {
 		return this.follow(`docker:${name}`, tail, sink);
 	}
 
-	/** New lines on a followed file (or `docker:<name>`). */
+	/** New lines on a file (or `docker:<name>`): kept in it, as a real file keeps them, and sent to its follows. */
 	write(key: string, lines: string[]): void {
+		this.files.set(key, (this.files.get(key) ?? '') + lines.map(l => `${l}\n`).join(''));
 		for (const s of this.follows.get(key) ?? []) s.lines(lines);
 	}
 

@@ -1,7 +1,7 @@
 /** Hosts and containers from one listing and then Docker events (pure). */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {containerStates, hostConnecting, hostDown, hostEvent, hostListed, newHost, stateAfter} from '../../source/live/hosts.ts';
+import {containerStates, hostConnecting, hostDown, hostEvent, hostListed, newHost} from '../../source/live/hosts.ts';
 import {event, observed, T0} from './support.ts';
 
 const planned = ['rocketmq-namesrv', 'rocketmq-raftnode00-n0', 'rocketmq-console'];
@@ -18,11 +18,15 @@ test('the listing shows planned containers only; one the host lacks is missing',
 	assert.equal(offset.containers['rocketmq-namesrv']!.startedAt, T0 - 1500, "Docker's start time is corrected by the host's clock offset");
 });
 
-test('Docker actions map to container states; kill waits for its die', () => {
+test('Docker actions map to container states (destroy: missing from the host); kill and oom wait for their die', () => {
+	const listed = (state: 'running' | 'exited') => hostListed(newHost('h0', 'a', planned), T0, [observed('rocketmq-raftnode00-n0', state)]);
+	const after = (action: string, from: 'running' | 'exited' = 'running') => hostEvent(listed(from), event('h0', 'rocketmq-raftnode00-n0', action, T0 + 5)).host.containers['rocketmq-raftnode00-n0']!.state;
 	assert.deepEqual(
-		['create', 'start', 'restart', 'unpause', 'pause', 'die', 'stop', 'destroy', 'kill', 'oom', 'health_status: healthy', 'exec_start'].map(stateAfter),
-		['created', 'running', 'running', 'running', 'paused', 'exited', 'exited', 'missing', undefined, undefined, undefined, undefined],
+		['pause', 'die', 'stop', 'destroy', 'kill', 'oom', 'health_status: healthy', 'exec_start'].map(a => after(a)),
+		['paused', 'exited', 'exited', 'missing', 'running', 'running', 'running', 'running'],
 	);
+	assert.deepEqual(['create', 'start', 'restart', 'unpause'].map(a => after(a, 'exited')), ['created', 'running', 'running', 'running']);
+	assert.equal(hostEvent(listed('running'), event('h0', 'rocketmq-raftnode00-n0', 'destroy', T0 + 5)).changed, undefined, 'a removal is not a state the drills follow');
 });
 
 test('events change one container, report the change for the drills, and keep uptime and restarts right', () => {

@@ -69,6 +69,31 @@ test('log lines go to bounded rings; without an open drill they are not parsed f
 	assert.equal(selectedTail(p.state)!.key, 'h0/rocketmq-raftnode00-n0');
 });
 
+test('a new follow replays the tail: the ring starts over, and lines an earlier follow delivered are not fed to the drill again', () => {
+	const p = new Pane();
+	const container = 'rocketmq-raftnode00-n1';
+	const key = `h1/${container}`;
+	const timeout = '2026-11-25 11:37:06 INFO StateMaintainer - [n1][HeartBeatTimeOut] lastLeader=n0';
+	const elected = '2026-11-25 11:37:09 INFO StateMaintainer - [n1] [VOTE_RESULT] has been elected to be the leader in term 2';
+	const leader = '2026-11-25 11:37:10 INFO StateMaintainer - [n1] [ChangeRoleToLeader] from term: 2';
+	const lines = (...l: string[]) => p.apply({type: 'log-lines', batches: [{host: 'h1', container, lines: l}]});
+	const kinds = () => p.state.session.open[0]!.logs.map(l => l.kind);
+	p.apply({type: 'sent', at: T0 + 1000, target: target(p, 'RaftNode00/n0'), action: 'kill'});
+	lines('2026-11-25 11:37:01 INFO x - plain', timeout);
+	assert.deepEqual(kinds(), ['heartbeat-timeout']);
+	p.apply({type: 'log-reset', host: 'h1', container});
+	assert.deepEqual([p.state.logs[key]!.total, [...p.state.logs[key]!.replayed!]], [0, [timeout]], 'the ring starts over; the drill line is remembered');
+	// a reconnect attempt that delivered nothing, then one that did: what the first remembered still counts
+	p.apply({type: 'log-reset', host: 'h1', container});
+	lines('2026-11-25 11:37:01 INFO x - plain', timeout, elected);
+	assert.deepEqual(p.state.logs[key]!.lines.length, 3, 'the replay is shown');
+	assert.deepEqual(kinds(), ['heartbeat-timeout', 'elected'], 'the replayed timeout is not recorded twice');
+	p.apply({type: 'log-reset', host: 'h1', container});
+	lines(timeout, elected, leader);
+	assert.deepEqual(kinds(), ['heartbeat-timeout', 'elected', 'leader']);
+	assert.deepEqual([...p.state.logs[key]!.replayed!], [timeout, elected]);
+});
+
 test('a failed send removes the drill it opened and says why', () => {
 	const p = new Pane();
 	const t = target(p, 'RaftNode01/n1');

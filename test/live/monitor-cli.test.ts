@@ -34,9 +34,10 @@ test('--namesrv: groups only; the host panels, logs and drill keys are off with 
 		terminal: true,
 		run: async controller => {
 			seen = controller;
+			return 143;
 		},
 	});
-	assert.equal(code, 0);
+	assert.equal(code, 143, "the pane's exit code is monitor's (143: it was closed by SIGTERM)");
 	const s = seen!.get();
 	assert.deepEqual(s.config.targets, []);
 	assert.deepEqual(Object.keys(s.hosts), []);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {test} from 'node:test';
-import {alternateScreen, ENTER_ALT, LEAVE_ALT} from '../../source/ui/pane/screen.ts';
+import {alternateScreen, ENTER_ALT, LEAVE_ALT, signalExitCode} from '../../source/ui/pane/screen.ts';
 
 function fake() {
 	const proc = Object.assign(new EventEmitter(), {exits: [] as number[], exit(code?: number) {
@@ -57,4 +57,5 @@ test('a signal goes to the caller to close cleanly; without one, it leaves and e
 	g.proc.emit('SIGHUP', 'SIGHUP');
 	assert.ok(g.written().endsWith(LEAVE_ALT));
 	assert.deepEqual(g.proc.exits, [129]);
+	assert.deepEqual(['SIGTERM', 'SIGHUP', 'SIGINT'].map(signalExitCode), [143, 129, 130]);
 });

@@ -3,6 +3,7 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PaneController, type PaneOptions} from '../../source/live/controller.ts';
+import {paneMode} from '../../source/live/model.ts';
 import {openSimPane, type SimPane} from '../../source/live/sim.ts';
 
 export const SCALE = 5;
@@ -19,16 +20,49 @@ export function controllerFor(sim: SimPane, options: PaneOptions = {}): PaneCont
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'rmq-tui-pane-'));
 
-/** Press `j`/`k` until the selection is `id` (the controller's state says where it is). */
-export async function selectNode(controller: PaneController, write: (s: string) => void, id: string): Promise<void> {
+/**
+ * Press `j`/`k` until the selection is `id`, each key once the one before has landed (the controller's state is
+ * what the pane shows); fails saying where the selection is and in which mode the pane was.
+ */
+export async function selectNode(controller: PaneController, write: (s: string) => void, id: string, timeoutMs = 20_000): Promise<void> {
 	const ids = controller.get().config.targets.map(t => t.id);
 	const want = ids.indexOf(id);
 	if (want < 0) throw new Error(`no node ${id}`);
-	for (let tries = 0; tries < 50 && controller.get().selected !== id; tries++) {
+	const end = Date.now() + timeoutMs;
+	while (controller.get().selected !== id && Date.now() < end) {
 		const before = controller.get().selected;
-		const at = ids.indexOf(before ?? '');
-		write(at < want ? 'j' : 'k');
-		for (let i = 0; i < 500 && controller.get().selected === before; i++) await new Promise(r => setTimeout(r, 2));
+		write(ids.indexOf(before ?? '') < want ? 'j' : 'k');
+		while (controller.get().selected === before && Date.now() < end) await new Promise(r => setTimeout(r, 2));
 	}
-	if (controller.get().selected !== id) throw new Error(`could not select ${id}`);
+	const s = controller.get();
+	if (s.selected !== id) throw new Error(`could not select ${id} within ${timeoutMs} ms: ${s.selected ?? 'nothing'} is selected, the pane is in mode ${paneMode(s)}`);
+}
+
+/**
+ * The group's leader once the pane's probe has seen it HEALTHY with the same leader in `rounds` snapshots in a row
+ * (right after start, or on a CPU-starved machine, the cluster may still be re-electing when a first leader shows).
+ */
+export async function stableLeader(controller: PaneController, group: string, options: {rounds?: number; timeoutMs?: number} = {}): Promise<string> {
+	const rounds = options.rounds ?? 4;
+	const timeoutMs = options.timeoutMs ?? 20_000;
+	const end = Date.now() + timeoutMs;
+	let last: unknown;
+	let leader: string | undefined;
+	let seen = 0;
+	for (;;) {
+		const snapshot = controller.get().snapshot;
+		if (snapshot && snapshot !== last) {
+			last = snapshot;
+			const g = snapshot.groups.find(x => x.group === group);
+			const now = g?.verdict === 'healthy' ? g.leader : undefined;
+			seen = now !== undefined && now === leader ? seen + 1 : now === undefined ? 0 : 1;
+			leader = now;
+			if (leader !== undefined && seen >= rounds) return leader;
+		}
+		if (Date.now() > end) {
+			const g = snapshot?.groups.find(x => x.group === group);
+			throw new Error(`${group} had no leader for ${rounds} probe rounds in a row within ${timeoutMs} ms (last: ${g ? `${g.verdict}, leader ${g.leader ?? 'none'}` : 'no snapshot'})`);
+		}
+		await new Promise(r => setTimeout(r, 5));
+	}
 }

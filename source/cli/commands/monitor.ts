@@ -37,8 +37,8 @@ export interface MonitorSettings {
 }
 
 export interface MonitorDeps {
-	/** Opens the pane on the terminal until it is quit (default: the real terminal, alternate screen). */
-	run?: (controller: PaneController, env: NodeJS.ProcessEnv) => Promise<void>;
+	/** Opens the pane on the terminal until it is quit (default: the real terminal, alternate screen); the exit code (128 + n after a signal). */
+	run?: (controller: PaneController, env: NodeJS.ProcessEnv) => Promise<number>;
 	/** Whether stdin and stdout are a terminal (default: process's). */
 	terminal?: boolean;
 	prompter?: Prompter;
@@ -181,14 +181,15 @@ export async function monitorCli(args: ParsedArgs, io: CommandIO, deps: MonitorD
 		cwd: io.cwd,
 	};
 	const controller = new PaneController(opened.sources, options);
+	let code: number;
 	try {
 		opened.paneOpen?.();
 		const run = deps.run ?? (async (c: PaneController, env: NodeJS.ProcessEnv) => (await import('../../ui/pane/run.tsx')).runPane(c, env));
-		await run(controller, io.env);
+		code = await run(controller, io.env);
 	} finally {
 		await controller.close();
 		await opened.close();
 	}
 	if (settings.reportFile !== undefined) io.stdout(`Drill report: ${settings.reportFile.replace(/\.(md|json)$/i, '')}.md and .json\n`);
-	return EXIT.ok;
+	return code;
 }

@@ -24,6 +24,11 @@ export interface AltScreen {
 
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
+const SIGNAL_NUMBER: Readonly<Record<string, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
+
+/** The exit code of a process ended by `signal`, as shells report it: 128 + the signal's number (SIGTERM: 143). */
+export const signalExitCode = (signal: string): number => 128 + (SIGNAL_NUMBER[signal] ?? SIGNAL_NUMBER.SIGTERM!);
+
 export function alternateScreen(
 	out: {write(text: string): unknown},
 	options: {proc?: ScreenProcess; onSignal?: (signal: string) => void; errorOut?: {write(text: string): unknown}} = {},
@@ -45,7 +50,7 @@ export function alternateScreen(
 		if (options.onSignal) options.onSignal(signal);
 		else {
 			restore();
-			proc.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+			proc.exit(signalExitCode(signal));
 		}
 	};
 	const onCrash = (error: unknown) => {
