@@ -11,12 +11,13 @@ import {guardTempDir} from './exit-guard.ts';
 export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {}): Promise<number> {
 	const demo = openDemo(options);
 	const guard = guardTempDir(demo.dir);
+	let code = 0;
 	try {
 		const {handover} = await wizardOnTerminal({env, ...demo.wizard}, guard.holdScreen);
 		if (handover) {
 			const pane = demo.paneFor(handover);
 			try {
-				await runPane(pane.controller, env);
+				code = await runPane(pane.controller, env);
 			} finally {
 				await pane.close();
 			}
@@ -25,5 +26,5 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
 		await demo.close();
 		guard.release();
 	}
-	return 0;
+	return code;
 }

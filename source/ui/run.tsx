@@ -16,13 +16,13 @@ import {liveHosts} from '../live/live-host.ts';
 import {runPane} from './pane/run.tsx';
 
 /** The wizard's last step: the live pane on the cluster just deployed, over the deploy's own SSH sessions. */
-async function openPaneOn({plan, fleet}: Handover, env: NodeJS.ProcessEnv): Promise<void> {
+async function openPaneOn({plan, fleet}: Handover, env: NodeJS.ProcessEnv): Promise<number> {
 	const controller = new PaneController(
 		{plan, hosts: liveHosts(fleet.hosts), observe: fleet.observe, source: 'SSH', clusterName: plan.options.name},
 		{operator: operatorLabel(defaultOperator())},
 	);
 	try {
-		await runPane(controller, env);
+		return await runPane(controller, env);
 	} finally {
 		await fleet.close();
 	}
@@ -93,6 +93,5 @@ export async function runWizard(env: NodeJS.ProcessEnv, resolveSsh?: SshResolver
 		offerDemo: true,
 	});
 	if (outcome.demo) return (await import('../demo/run.tsx')).runDemo(env);
-	if (outcome.handover) await openPaneOn(outcome.handover, env);
-	return 0;
+	return outcome.handover ? openPaneOn(outcome.handover, env) : 0;
 }
