@@ -40,7 +40,15 @@ export function guardCall<T>(host: string, what: string, call: Promise<T>, sessi
 				finish(new HostError(host, 'unreachable', `${what}: ${event.error?.message ?? 'the SSH connection was closed'}`));
 			}
 		});
-		call.then(value => finish(undefined, value), (error: Error) => finish(error));
+		call.then(
+			value => {
+				// Given up on already (deadline or dropped session) but it succeeded after all: a stream it opened
+				// (events, a log follow) is closed rather than left running on a connection nobody reads.
+				if (settled && typeof value === 'function') void Promise.resolve((value as () => unknown)()).catch(() => undefined);
+				finish(undefined, value);
+			},
+			(error: Error) => finish(error),
+		);
 	});
 }
 
