@@ -48,12 +48,31 @@ export async function discover(client: ProbeClient, namesrvs: readonly NamesrvOb
 	return discoverGroups(Object.keys(tables).sort(), configs, tables);
 }
 
-export async function probeRound(client: ProbeClient, source: ProbeSource, now: () => number = Date.now): Promise<ProbeRound & {problems: string[]}> {
+export interface RoundOptions {
+	/**
+	 * Nodes ("ip:port") that did not answer the previous round (a paused JVM, a dead link): their answer is waited
+	 * for only `quickMs`, so one frozen node does not stretch every round to the client's full timeout. A node that
+	 * answers again is back at full patience the next round.
+	 */
+	suspects?: ReadonlySet<string>;
+	quickMs?: number;
+}
+
+/** `ask` for a suspect node, raced against the short wait; its late answer (if any) is dropped. */
+function patient<T>(addr: string, options: RoundOptions, ask: () => Promise<T>, gaveUp: (error: string) => T): Promise<T> {
+	if (!options.suspects?.has(addr) || options.quickMs === undefined) return ask();
+	const ms = options.quickMs;
+	let timer: NodeJS.Timeout | undefined;
+	const wait = new Promise<T>(resolve => (timer = setTimeout(() => resolve(gaveUp(`still no answer after ${ms} ms (none last round either)`)), ms)));
+	return Promise.race([ask(), wait]).finally(() => clearTimeout(timer));
+}
+
+export async function probeRound(client: ProbeClient, source: ProbeSource, now: () => number = Date.now, options: RoundOptions = {}): Promise<ProbeRound & {problems: string[]}> {
 	const at = now();
 	const namesrvs = await Promise.all(source.namesrvs.map(addr => askNamesrv(client, addr, now)));
 	const {groups, problems} = source.groups ? {groups: [...source.groups], problems: []} : await discover(client, namesrvs);
 	const replicas = groups.flatMap(g => g.replicas.map(r => ({group: g.name, r})));
-	const dledger = Promise.all(replicas.map(async ({group, r}): Promise<DledgerObservation> => {
+	const dledger = Promise.all(replicas.map(({group, r}) => patient(`${r.ip}:${r.dledgerPort}`, options, async (): Promise<DledgerObservation> => {
 		try {
 			const meta = await client.dledgerMetadata(`${r.ip}:${r.dledgerPort}`, group, r.selfId);
 			if (meta.code !== 200) return {group, selfId: r.selfId, at: now(), ok: false, error: `DLedger METADATA answered code ${meta.code}`};
@@ -61,8 +80,8 @@ export async function probeRound(client: ProbeClient, source: ProbeSource, now: 
 		} catch (error) {
 			return {group, selfId: r.selfId, at: now(), ok: false, error: message(error)};
 		}
-	}));
-	const brokers = Promise.all(replicas.filter(({r}) => r.listenPort > 0).map(async ({group, r}): Promise<BrokerObservation> => {
+	}, error => ({group, selfId: r.selfId, at: now(), ok: false, error}))));
+	const brokers = Promise.all(replicas.filter(({r}) => r.listenPort > 0).map(({group, r}) => patient(`${r.ip}:${r.listenPort}`, options, async (): Promise<BrokerObservation> => {
 		try {
 			const figures = runtimeFigures(await client.brokerRuntimeInfo(`${r.ip}:${r.listenPort}`));
 			return {
@@ -72,6 +91,6 @@ export async function probeRound(client: ProbeClient, source: ProbeSource, now: 
 		} catch (error) {
 			return {group, selfId: r.selfId, at: now(), ok: false, error: message(error)};
 		}
-	}));
+	}, error => ({group, selfId: r.selfId, at: now(), ok: false, error}))));
 	return {at, groups, namesrvs, dledger: await dledger, brokers: await brokers, problems};
 }
