@@ -91,7 +91,7 @@ test('sim: events arrive in order with sim-clock times for stop, start, pause, u
 		await host.stopContainer(name);
 		await sleep(20);
 		assert.equal(events.length, 10, 'nothing after unsubscribing');
-	});
+	}, 81);
 });
 
 test('sim: a leader kill streams HeartBeatTimeOut and VOTE_RESULT from the followers\' broker_default.log; broker.log shows the new master; unsubscribe stops', async () => {
@@ -133,7 +133,7 @@ test('sim: a leader kill streams HeartBeatTimeOut and VOTE_RESULT from the follo
 		await sleep(300);
 		assert.deepEqual(follows.map(f => f.c.lines.length + f.b.lines.length), counts, 'nothing after unsubscribing');
 		assert.ok(follows.every(f => f.c.ended() === undefined), 'no end after unsubscribing');
-	});
+	}, 81);
 });
 
 test('sim: docker logs shows the boot banner and ends when the container stops; a name server\'s namesrv.log through its mount', async () => {
@@ -163,7 +163,7 @@ test('sim: docker logs shows the boot banner and ends when the container stops; 
 		const nothing = collector();
 		await (await host.followFile('/no/such/file', 10, nothing.sink))();
 		assert.deepEqual(nothing.lines, []);
-	});
+	}, 81);
 });
 
 test('sim: a cut host ends its event stream and log follows with an error, fails its calls; healed, a new watch works', async () => {
@@ -193,5 +193,5 @@ test('sim: a cut host ends its event stream and log follows with an error, fails
 		assert.equal(events.length, 0);
 		assert.equal(await host.clockOffset(), 0);
 		await stop();
-	});
+	}, 81);
 });

@@ -33,6 +33,10 @@ export function request(world: SimWorld, plan: Plan, events: DeployEvent[], opti
 	};
 }
 
+/**
+ * `firstIp`: host i listens on 127.0.0.(firstIp + i). Test files run two at a time, so each file keeps its own
+ * range: sim-deploy 41–55, sim-teardown 56–58, cli/deploy 61–63, ui/deploy 71–79, live-sim 81–83, panes 101–113.
+ */
 export async function withWorld(plan: Plan, run: (world: SimWorld) => Promise<void>, firstIp = 41): Promise<void> {
 	const world = await simWorld(plan, {scale: 10, images: IMAGES, placement: HOSTS.map((_, i) => ({ip: `127.0.0.${firstIp + i}`, shift: 0}))});
 	try {

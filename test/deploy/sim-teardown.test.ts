@@ -24,7 +24,7 @@ test('down removes the containers (console, brokers, name servers) and the netwo
 			assert.match(h.files.get('/data/docker-services/rocketmq/.rmq-tui/audit.log')!, /"operation":"down"/);
 		}
 		for (const g of plan.groups) for (const r of g.replicas) assert.notEqual(world.cluster.broker(`${g.name}/${r.selfId}`).status, 'running');
-	}, 51);
+	}, 56);
 });
 
 test('down --purge deletes the name server, broker and console trees and nothing else', async () => {
@@ -41,5 +41,5 @@ test('down --purge deletes the name server, broker and console trees and nothing
 			assert.ok(h.files.has('/data/docker-services/rocketmq/.rmq-tui/audit.log'), 'audit log kept');
 			assert.ok(h.dirs.has('/data/docker-services/rocketmq'), 'base dir kept');
 		}
-	}, 51);
+	}, 56);
 });
