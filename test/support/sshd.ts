@@ -16,21 +16,14 @@
 // (the package's privilege separation directory /run/sshd is created when missing and removed again when no sshd
 // runs any more).
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {
-	chmodSync,
-	chownSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	readdirSync,
-	rmSync,
-	rmdirSync,
-	writeFileSync,
-} from 'node:fs';
-import {createConnection, createServer} from 'node:net';
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {which} from './need.ts';
+import {freePort, sshBanner} from './net.ts';
+import {alive, descendants, kill, onExitOrSignal, readPid} from './processes.ts';
+import {runSyncOk} from './run.ts';
+
+export {descendants};
 
 export interface SshdKey {
 	/** Private key file (OpenSSH format). */
@@ -96,53 +89,6 @@ const PREFIX = 'rmq-tui-sshd-';
 const USER_PREFIX = 'rmqt-';
 const PRIVSEP_DIR = '/run/sshd';
 
-function sh(cmd: string, args: string[], input?: string): string {
-	const r = spawnSync(cmd, args, {input, encoding: 'utf8'});
-	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} → ${r.status ?? r.signal}: ${r.stderr}`);
-	return r.stdout;
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return (e as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
-/** Every descendant of pid (children first found, in breadth order). */
-export function descendants(pid: number): number[] {
-	const children = new Map<number, number[]>();
-	for (const name of readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) continue;
-		try {
-			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			const list = children.get(ppid) ?? [];
-			list.push(Number(name));
-			children.set(ppid, list);
-		} catch {}
-	}
-	const out: number[] = [];
-	const queue = [pid];
-	while (queue.length > 0) {
-		for (const c of children.get(queue.shift()!) ?? []) {
-			out.push(c);
-			queue.push(c);
-		}
-	}
-	return out;
-}
-
-const signal = (pids: number[], sig: NodeJS.Signals) => {
-	for (const p of pids) {
-		try {
-			process.kill(p, sig);
-		} catch {}
-	}
-};
-
 function anySshdRunning(): boolean {
 	for (const name of readdirSync('/proc')) {
 		if (!/^\d+$/.test(name)) continue;
@@ -154,39 +100,12 @@ function anySshdRunning(): boolean {
 }
 
 function keygen(path: string, type: 'ed25519' | 'rsa', passphrase = ''): SshdKey {
-	sh('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', passphrase, '-C', `rmq-tui-test-${type}`, '-f', path]);
+	runSyncOk('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', passphrase, '-C', `rmq-tui-test-${type}`, '-f', path]);
 	return {path, pub: readFileSync(`${path}.pub`, 'utf8').trim(), ...(passphrase ? {passphrase} : {})};
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen({port: 0, host: '127.0.0.1'}, () => {
-			const port = (s.address() as {port: number}).port;
-			s.close(() => resolve(port));
-		});
-	});
-}
-
 /** Resolves true once the port greets with `SSH-2.0-`. */
-function greets(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const s = createConnection({host: '127.0.0.1', port});
-		let data = '';
-		const done = (ok: boolean) => {
-			s.destroy();
-			resolve(ok);
-		};
-		s.setTimeout(1000, () => done(false));
-		s.on('data', (b: Buffer) => {
-			data += b.toString('latin1');
-			if (data.includes('\n')) done(data.startsWith('SSH-2.0-'));
-		});
-		s.once('error', () => done(false));
-		s.once('close', () => done(false));
-	});
-}
+const greets = async (port: number): Promise<boolean> => (await sshBanner('127.0.0.1', 1000, port))?.startsWith('SSH-2.0-') ?? false;
 
 // ------------------------------------------------------------------ cleanup (also after a crashed run)
 
@@ -211,8 +130,8 @@ function cleanupSync(r: Record_): void {
 	const pid = r.pid();
 	if (pid !== undefined) {
 		const all = [pid, ...descendants(pid)];
-		signal(all, 'SIGCONT');
-		signal(all, 'SIGKILL');
+		kill(all, 'SIGCONT');
+		kill(all);
 	}
 	for (const u of r.users) removeUser(u);
 	rmSync(r.dir, {recursive: true, force: true});
@@ -226,19 +145,10 @@ function cleanupSync(r: Record_): void {
 function installHandlers(): void {
 	if (handlersInstalled) return;
 	handlersInstalled = true;
-	process.on('exit', () => {
+	onExitOrSignal(() => {
 		for (const r of active) cleanupSync(r);
 		active.clear();
 	});
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		const h = () => {
-			for (const r of active) cleanupSync(r);
-			active.clear();
-			process.removeListener(sig, h);
-			if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
-		};
-		process.on(sig, h);
-	}
 }
 
 /** Removes what test processes that died without stop() left behind: servers, users, directories. */
@@ -252,10 +162,7 @@ export function reapStaleSshds(): number {
 			owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
 		} catch {}
 		if (Number.isFinite(owner) && alive(owner)) continue;
-		let sshdPid: number | undefined;
-		try {
-			sshdPid = Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim()) || undefined;
-		} catch {}
+		const sshdPid = readPid(join(dir, 'sshd.pid'));
 		cleanupSync({dir, users: [], pid: () => (sshdPid !== undefined && alive(sshdPid) ? sshdPid : undefined), createdPrivsep: false});
 		n++;
 	}
@@ -320,12 +227,12 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
 			const name = `${USER_PREFIX}${process.pid}-${++userCounter}`;
 			const home = join(dir, 'home', name);
 			record.users.push(name);
-			sh('useradd', ['-M', '-d', home, '-s', '/bin/sh', '-p', '*', ...(u.groups?.length ? ['-G', u.groups.join(',')] : []), name]);
-			const uid = Number(sh('id', ['-u', name]));
-			const gid = Number(sh('id', ['-g', name]));
+			runSyncOk('useradd', ['-M', '-d', home, '-s', '/bin/sh', '-p', '*', ...(u.groups?.length ? ['-G', u.groups.join(',')] : []), name]);
+			const uid = Number(runSyncOk('id', ['-u', name]));
+			const gid = Number(runSyncOk('id', ['-g', name]));
 			mkdirSync(home, {mode: 0o755});
 			chownSync(home, uid, gid);
-			if (u.password !== undefined) sh('chpasswd', [], `${name}:${u.password}\n`);
+			if (u.password !== undefined) runSyncOk('chpasswd', [], `${name}:${u.password}\n`);
 			const sudo = u.sudo ?? 'none';
 			if (sudo !== 'none') {
 				writeFileSync(`/etc/sudoers.d/${name}`, `${name} ALL=(root) ${sudo === 'nopasswd' ? 'NOPASSWD: ' : ''}ALL\n`, {mode: 0o440});
@@ -416,15 +323,15 @@ function makeSshd(
 		keys,
 		users,
 		knownHostsLine: `[127.0.0.1]:${port} ${type} ${blob}`,
-		freeze: () => signal([pid, ...descendants(pid)], 'SIGSTOP'),
-		thaw: () => signal([pid, ...descendants(pid)], 'SIGCONT'),
-		dropConnections: () => signal(descendants(pid), 'SIGKILL'),
+		freeze: () => kill([pid, ...descendants(pid)], 'SIGSTOP'),
+		thaw: () => kill([pid, ...descendants(pid)], 'SIGCONT'),
+		dropConnections: () => kill(descendants(pid)),
 		logTail: (lines = 30) => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n') : ''),
 		stop() {
 			stopping ??= (async () => {
 				const all = [pid, ...descendants(pid)];
-				signal(all, 'SIGCONT');
-				signal(all, 'SIGKILL');
+				kill(all, 'SIGCONT');
+				kill(all);
 				const deadline = Date.now() + 5000;
 				while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
 				cleanupSync(record);

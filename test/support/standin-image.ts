@@ -22,72 +22,21 @@
 // The console tag (`apacherocketmq/rocketmq-console:2.0.0`) is the same rootfs with ENTRYPOINT
 // ["sh","-c","java $JAVA_OPTS -jar /rocketmq-console.jar"], running as root; it records to /tmp/rocketmq-console.log.
 //
-// The rootfs tarball is cached in os.tmpdir() (keyed by the busybox binary and the scripts); importing takes ~0.3 s.
+// The image's filesystem is rocketmq-image.ts's (scripts, users, paths) with the recording "java" below. The rootfs
+// tarball is cached in os.tmpdir() (keyed by the busybox binary and the scripts); importing takes ~0.3 s.
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {
-	chmodSync,
-	chownSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	renameSync,
-	rmSync,
-	symlinkSync,
-	writeFileSync,
-} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, renameSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
+import {join} from 'node:path';
 import type {Dockerd} from './dockerd.ts';
+import {BROKER_IMAGE, BUSYBOX, CONSOLE_ENTRYPOINT, CONSOLE_IMAGE, IMAGE_PATH, JAVA_HOME, ROCKETMQ_HOME, SHAPE_VERSION, writeImageBase} from './rocketmq-image.ts';
 
-export const BROKER_IMAGE = 'apacherocketmq/rocketmq:4.7.1-alpine';
-export const CONSOLE_IMAGE = 'apacherocketmq/rocketmq-console:2.0.0';
-export const ROCKETMQ_HOME = '/home/rocketmq/rocketmq-4.7.1';
-export const LOGS_DIR = '/home/rocketmq/logs/rocketmqlogs';
-export const JAVA_HOME = '/usr/lib/jvm/java-1.8-openjdk';
+export {BROKER_IMAGE, CONSOLE_IMAGE, JAVA_HOME, ROCKETMQ_HOME};
+export {LOGS_DIR} from './rocketmq-image.ts';
 export const STANDIN_LABEL = 'io.rmq-tui.standin';
-const BUSYBOX = '/bin/busybox';
 
-// ------------------------------------------------------------------ scripts (busybox sh)
-
-const MQBROKER = `#!/bin/sh
-# rmq-tui stand-in for RocketMQ 4.7.1 bin/mqbroker (same shape: runbroker.sh under sh, no exec)
-if [ -z "$ROCKETMQ_HOME" ] ; then
-  ROCKETMQ_HOME=$(cd "$(dirname "$0")/.." && pwd)
-fi
-export ROCKETMQ_HOME
-sh \${ROCKETMQ_HOME}/bin/runbroker.sh org.apache.rocketmq.broker.BrokerStartup $@
-`;
-
-const MQNAMESRV = `#!/bin/sh
-# rmq-tui stand-in for RocketMQ 4.7.1 bin/mqnamesrv (same shape: runserver.sh under sh, no exec)
-if [ -z "$ROCKETMQ_HOME" ] ; then
-  ROCKETMQ_HOME=$(cd "$(dirname "$0")/.." && pwd)
-fi
-export ROCKETMQ_HOME
-sh \${ROCKETMQ_HOME}/bin/runserver.sh org.apache.rocketmq.namesrv.NamesrvStartup $@
-`;
-
-/** runbroker.sh / runserver.sh: like rocketmq-docker's *-customize.sh, ending in `$JAVA ${JAVA_OPT} $@` (no exec). */
-const runScript = (heap: string) => `#!/bin/sh
-# rmq-tui stand-in for rocketmq-docker's run*-customize.sh: builds JAVA_OPT, then runs java WITHOUT exec
-error_exit ()
-{
-    echo "ERROR: $1 !!"
-    exit 1
-}
-[ ! -e "$JAVA_HOME/bin/java" ] && error_exit "Please set the JAVA_HOME variable in your environment, We need java(x64)!"
-export JAVA_HOME
-export JAVA="$JAVA_HOME/bin/java"
-export BASE_DIR=$(dirname $0)/..
-export CLASSPATH=.:\${BASE_DIR}/conf:\${CLASSPATH}
-JAVA_OPT="\${JAVA_OPT} -server ${heap}"
-JAVA_OPT="\${JAVA_OPT} -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+AlwaysPreTouch"
-JAVA_OPT="\${JAVA_OPT} \${JAVA_OPT_EXT}"
-JAVA_OPT="\${JAVA_OPT} -cp \${CLASSPATH}"
-$JAVA \${JAVA_OPT} $@
-`;
+// ------------------------------------------------------------------ the "java" (busybox sh)
 
 const JAVA = `#!/bin/sh
 # rmq-tui stand-in for the JVM running BrokerStartup / NamesrvStartup / the console jar. NOT Java.
@@ -169,9 +118,7 @@ while :; do
 done
 `;
 
-const SCRIPTS_VERSION = createHash('sha256')
-	.update([MQBROKER, MQNAMESRV, runScript(''), JAVA, 'v1'].join('\0'))
-	.digest('hex');
+const SCRIPTS_VERSION = createHash('sha256').update([SHAPE_VERSION, JAVA, 'v2'].join('\0')).digest('hex');
 
 // ------------------------------------------------------------------ rootfs
 
@@ -187,50 +134,7 @@ export function standinRootfs(): string {
 	if (existsSync(tar)) return tar;
 	const root = mkdtempSync(join(tmpdir(), 'rmq-tui-standin-build-'));
 	try {
-		const dir = (p: string, mode = 0o755, uid = 0) => {
-			mkdirSync(join(root, p), {recursive: true});
-			chmodSync(join(root, p), mode);
-			chownSync(join(root, p), uid, uid);
-		};
-		const file = (p: string, content: string | Buffer, mode = 0o644, uid = 0) => {
-			mkdirSync(dirname(join(root, p)), {recursive: true});
-			writeFileSync(join(root, p), content);
-			chmodSync(join(root, p), mode);
-			chownSync(join(root, p), uid, uid);
-		};
-		for (const d of ['bin', 'etc', 'proc', 'sys', 'dev', 'usr/bin', 'usr/sbin', 'sbin', 'var']) dir(d);
-		dir('tmp', 0o1777);
-		dir('root', 0o700);
-		file('bin/busybox', readFileSync(BUSYBOX), 0o755);
-		const list = spawnSync(BUSYBOX, ['--list'], {encoding: 'utf8'});
-		if (list.status !== 0) throw new Error(`${BUSYBOX} --list failed: ${list.stderr}`);
-		for (const applet of list.stdout.split('\n').map(s => s.trim())) {
-			if (applet === '' || applet === 'busybox' || applet.includes('/')) continue;
-			symlinkSync('busybox', join(root, 'bin', applet));
-		}
-		file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nrocketmq:x:3000:3000:Linux User,,,:/home/rocketmq:/bin/sh\n');
-		file('etc/group', 'root:x:0:root\nrocketmq:x:3000:rocketmq\n');
-		file('etc/os-release', 'NAME="rmq-tui stand-in (busybox)"\nID=rmq-tui-standin\n');
-		dir('home/rocketmq', 0o755, 3000);
-		dir(ROCKETMQ_HOME.slice(1), 0o755, 3000);
-		for (const d of ['bin', 'conf', 'lib']) dir(`${ROCKETMQ_HOME.slice(1)}/${d}`, 0o755, 3000);
-		const home = ROCKETMQ_HOME.slice(1);
-		file(`${home}/bin/mqbroker`, MQBROKER, 0o755, 3000);
-		file(`${home}/bin/mqnamesrv`, MQNAMESRV, 0o755, 3000);
-		file(`${home}/bin/runbroker.sh`, runScript('-Xms8g -Xmx8g -Xmn4g'), 0o755, 3000);
-		file(`${home}/bin/runserver.sh`, runScript('-Xms4g -Xmx4g -Xmn2g'), 0o755, 3000);
-		// the broker loads logback from $ROCKETMQ_HOME/conf: present here, so mounting over conf/ is detectable
-		for (const f of ['logback_broker.xml', 'logback_namesrv.xml', 'logback_tools.xml']) {
-			file(`${home}/conf/${f}`, '<!-- rmq-tui stand-in placeholder -->\n<configuration/>\n', 0o644, 3000);
-		}
-		file(
-			`${home}/conf/broker.conf`,
-			'brokerClusterName = DefaultCluster\nbrokerName = broker-a\nbrokerId = 0\n',
-			0o644,
-			3000,
-		);
-		file(`${JAVA_HOME.slice(1)}/bin/java`, JAVA, 0o755);
-		file('rocketmq-console.jar', 'rmq-tui stand-in: not a jar\n');
+		writeImageBase(root, {java: JAVA, prettyName: 'rmq-tui stand-in (busybox): records what RocketMQ would run', consoleJar: 'rmq-tui stand-in: not a jar\n'});
 		const part = `${tar}.${process.pid}.tmp`;
 		const r = spawnSync('tar', ['--numeric-owner', '-C', root, '-cf', part, '.'], {encoding: 'utf8'});
 		if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
@@ -263,7 +167,7 @@ export async function ensureStandinImage(
 	const key = cacheKey();
 	const common = [
 		`LABEL ${STANDIN_LABEL}=${key}`,
-		`ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${JAVA_HOME}/jre/bin:${JAVA_HOME}/bin`,
+		`ENV PATH=${IMAGE_PATH}`,
 		`ENV JAVA_HOME=${JAVA_HOME}`,
 	];
 	const want: Array<[string, string[]]> = [
@@ -283,7 +187,7 @@ export async function ensureStandinImage(
 	if (consoleTag !== false) {
 		want.push([
 			consoleTag,
-			[...common, 'WORKDIR /', 'EXPOSE 8080', 'ENTRYPOINT ["sh", "-c", "java $JAVA_OPTS -jar /rocketmq-console.jar"]'],
+			[...common, 'WORKDIR /', 'EXPOSE 8080', `ENTRYPOINT ${JSON.stringify(CONSOLE_ENTRYPOINT)}`],
 		]);
 	}
 	for (const [t, changes] of want) {
