@@ -56,7 +56,6 @@ test('the seed topology deploys to three real hosts and both groups elect; again
 
 test('one changed broker option recreates only the brokers, one at a time, leader last; the brokers report it', async t => {
 	const bed = testbed.bed();
-	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const base = testCluster(bed, props());
 	const before = await containerIds(bed);
@@ -85,7 +84,6 @@ test('one changed broker option recreates only the brokers, one at a time, leade
 
 test('rmq-tui console: the loopback-only console answers through an SSH tunnel from here', async t => {
 	const bed = testbed.bed();
-	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const {SshSession} = await import('../../source/remote/session.ts');
 	const {knownHostsFiles} = await import('../../source/remote/known-hosts-file.ts');
@@ -104,7 +102,6 @@ test('rmq-tui console: the loopback-only console answers through an SSH tunnel f
 
 test('down removes containers and network, keeps every data dir; the next deploy brings the same cluster back', async t => {
 	const bed = testbed.bed();
-	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	const {teardown} = await import('../../source/deploy/teardown.ts');
 	const cluster = testCluster(bed, props({maxMessageSize: '1048576'}));

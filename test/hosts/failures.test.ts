@@ -133,7 +133,6 @@ test('a host cut off at the files step: named in the error, the others prepared,
 
 test('the pull path: no archive, the images come from the registry (the hosts\' Docker Hub mirror)', async t => {
 	const bed = testbed.bed();
-	const archive = testbed.archive();
 	if (!needTestbed(t) || !bed) return;
 	await wipeHosts(bed);
 	await bed.pushTestImages();

@@ -17,9 +17,8 @@ import {RealHost} from '../../source/deploy/real-host.ts';
 import type {Plan} from '../../source/plan/types.ts';
 import {knownHostsFiles} from '../../source/remote/known-hosts-file.ts';
 import {SshSession} from '../../source/remote/session.ts';
-import {buildTestImages} from '../testbed/images.ts';
-import {startTestbed, testbedMissing, type Testbed} from '../testbed/testbed.ts';
-import {deployTo, needTestbed, planFor, testCluster} from './support.ts';
+import type {Testbed} from '../testbed/testbed.ts';
+import {deployedSeed, needTestbed} from './support.ts';
 
 let bed: Testbed | undefined;
 let plan: Plan | undefined;
@@ -31,15 +30,8 @@ const KEEPALIVE = {intervalMs: 500, countMax: 3};
 let setup = '';
 
 before(async () => {
-	if (testbedMissing().length > 0) return;
-	bed = await startTestbed({hosts: 3});
-	const archive = await buildTestImages();
-	const cluster = testCluster(bed);
-	const deployStart = Date.now();
-	const deployed = await deployTo(bed, cluster, {imageArchive: archive});
-	assert.deepEqual(deployed.result.failures, []);
-	plan = planFor(cluster);
-	setup = `testbed up in ${bed.timings.upMs} ms (${bed.timings.lockWaitMs} ms waiting for another), deploy ${Date.now() - deployStart} ms`;
+	const seeded = await deployedSeed();
+	if (seeded) ({bed, plan, setup} = seeded);
 });
 after(async () => {
 	await Promise.allSettled(opened.map(h => h.close()));

@@ -25,26 +25,18 @@ import {liveHosts} from '../../source/live/live-host.ts';
 import type {Plan} from '../../source/plan/types.ts';
 import {Pane} from '../../source/ui/pane/Pane.tsx';
 import {waitFor} from '../support/wait.ts';
-import {buildTestImages} from '../testbed/images.ts';
-import {startTestbed, testbedMissing, type Testbed, type TestbedHost} from '../testbed/testbed.ts';
+import type {Testbed, TestbedHost} from '../testbed/testbed.ts';
 import {plain, press, waitFrame} from '../ui/drive.ts';
 import {selectNode, stableLeader} from '../ui/pane-support.ts';
-import {deployTo, fleetFor, needTestbed, planFor, testCluster} from './support.ts';
+import {deployedSeed, fleetFor, needTestbed} from './support.ts';
 
 let bed: Testbed | undefined;
 let plan: Plan | undefined;
 let setup = '';
 
 before(async () => {
-	if (testbedMissing().length > 0) return;
-	bed = await startTestbed({hosts: 3});
-	const archive = await buildTestImages();
-	const cluster = testCluster(bed);
-	const deployStart = Date.now();
-	const deployed = await deployTo(bed, cluster, {imageArchive: archive});
-	assert.deepEqual(deployed.result.failures, []);
-	plan = planFor(cluster);
-	setup = `testbed up in ${bed.timings.upMs} ms (${bed.timings.lockWaitMs} ms waiting for another), deploy ${Date.now() - deployStart} ms`;
+	const seeded = await deployedSeed();
+	if (seeded) ({bed, plan, setup} = seeded);
 });
 after(async () => {
 	await bed?.stop();

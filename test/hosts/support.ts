@@ -115,3 +115,15 @@ export const wipeHosts = async (b: Testbed): Promise<void> => {
 		b.hosts.map(h => b.exec(h, ['sh', '-c', 'ids=$(docker ps -aq); [ -z "$ids" ] || docker rm -f $ids >/dev/null; docker image prune -af >/dev/null; docker network rm bridge_network >/dev/null 2>&1; rm -rf /data/docker-services'])),
 	);
 };
+
+/** A testbed (3 hosts) with the seed cluster deployed from the test image archive; undefined without a testbed. */
+export async function deployedSeed(): Promise<{bed: Testbed; plan: Plan; setup: string} | undefined> {
+	if (testbedMissing().length > 0) return undefined;
+	const bed = await startTestbed({hosts: 3});
+	const archive = await buildTestImages();
+	const cluster = testCluster(bed);
+	const deployStart = Date.now();
+	const deployed = await deployTo(bed, cluster, {imageArchive: archive});
+	if (deployed.result.failures.length > 0) throw new Error(`the seed did not deploy: ${JSON.stringify(deployed.result.failures)}`);
+	return {bed, plan: planFor(cluster), setup: `testbed up in ${bed.timings.upMs} ms (${bed.timings.lockWaitMs} ms waiting for another), deploy ${Date.now() - deployStart} ms`};
+}

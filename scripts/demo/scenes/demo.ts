@@ -5,8 +5,7 @@
  * follower → the finished drill → t: the drill timeline and times.
  */
 import type {Scene} from '../scene.ts';
-
-const bothGroupsHealthy = /(?=[\s\S]*RaftNode00 {2}HEALTHY)(?=[\s\S]*RaftNode01 {2}HEALTHY)[\s\S]*hosts 3\/3/;
+import {bothGroupsHealthy, killALeaderDrill} from './drill.ts';
 
 export const demo: Scene = {
 	name: 'demo',
@@ -32,23 +31,6 @@ export const demo: Scene = {
 		{keys: ['Enter']},
 		{wait: bothGroupsHealthy, timeoutMs: 30_000},
 		{hold: 2_000},
-		{press: 'j', until: /▸ n\d +\S+ +\S+ leader/, gapMs: 350},
-		{hold: 1_200},
-		{keys: ['K']},
-		{wait: 'Send it?'},
-		{hold: 2_000},
-		{keys: ['y']},
-		{wait: /ELECTING|no leader for/, timeoutMs: 10_000},
-		{wait: /new leader n\d after \d+\.\d s/, timeoutMs: 30_000},
-		{hold: 3_000},
-		{keys: ['S']},
-		{wait: 'Send it?'},
-		{hold: 1_000},
-		{keys: ['y']},
-		{wait: /✓ drill-1 /, timeoutMs: 60_000, fastForward: 2},
-		{hold: 2_000},
-		{keys: ['t']},
-		{wait: 'Drills —'},
-		{hold: 6_000},
+		...killALeaderDrill,
 	],
 };

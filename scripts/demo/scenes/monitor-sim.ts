@@ -3,8 +3,7 @@
  * → the new leader with its measured time → bring the old leader back → the finished drill → the drill report.
  */
 import type {Scene} from '../scene.ts';
-
-const bothGroupsHealthy = /(?=[\s\S]*RaftNode00 {2}HEALTHY)(?=[\s\S]*RaftNode01 {2}HEALTHY)[\s\S]*hosts 3\/3/;
+import {bothGroupsHealthy, killALeaderDrill} from './drill.ts';
 
 export const monitorSim: Scene = {
 	name: 'monitor-sim',
@@ -15,23 +14,6 @@ export const monitorSim: Scene = {
 	steps: [
 		{wait: bothGroupsHealthy, timeoutMs: 60_000, fastForward: 3},
 		{hold: 2_500},
-		{press: 'j', until: /▸ n\d +\S+ +\S+ leader/, gapMs: 350},
-		{hold: 1_500},
-		{keys: ['K']},
-		{wait: 'Send it?'},
-		{hold: 2_500},
-		{keys: ['y']},
-		{wait: /ELECTING|no leader for/, timeoutMs: 10_000},
-		{wait: /new leader n\d after \d+\.\d s/, timeoutMs: 30_000},
-		{hold: 3_000},
-		{keys: ['S']},
-		{wait: 'Send it?'},
-		{hold: 1_200},
-		{keys: ['y']},
-		{wait: /✓ drill-1 /, timeoutMs: 60_000, fastForward: 2},
-		{hold: 2_500},
-		{keys: ['t']},
-		{wait: 'Drills —'},
-		{hold: 6_000},
+		...killALeaderDrill,
 	],
 };
