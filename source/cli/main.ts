@@ -85,10 +85,13 @@ async function dispatch(args: ParsedArgs, io: CommandIO): Promise<number> {
 	}
 	if (args.flags.demo === true) return demo(args, io);
 	if (args.flags.export === undefined && args.flags.hosts === undefined && args.flags.inventory === undefined) {
-		if ([...args.given].every(f => WIZARD_FLAGS.includes(f)) && process.stdin.isTTY && process.stdout.isTTY) {
+		if ([...args.given].every(f => WIZARD_FLAGS.includes(f))) {
 			const deployOptions = imageOptions(args, io);
-			const {runWizard} = await import('../ui/run.tsx');
-			return runWizard(io.env, sshResolverFor(args.flags, io), deployOptions);
+			if (process.stdin.isTTY && process.stdout.isTTY) {
+				const {runWizard} = await import('../ui/run.tsx');
+				return runWizard(io.env, sshResolverFor(args.flags, io), deployOptions);
+			}
+			if (args.given.size > 0) throw new UsageError('the wizard needs a terminal (stdin and stdout)', 'run it in a terminal, or deploy without one: rmq-tui deploy --inventory cluster.yaml --yes');
 		}
 		io.stderr(helpText(packageVersion()));
 		return EXIT.usage;

@@ -38,6 +38,8 @@ const usageCases: Array<{name: string; argv: string[]; message: RegExp}> = [
 	{name: 'deploy without a cluster file', argv: ['deploy'], message: /deploy needs a cluster file/},
 	{name: 'down with a deploy-only flag', argv: ['down', '-i', 'x.yaml', '--dry-run'], message: /--dry-run does not apply to rmq-tui down/},
 	{name: 'deploy with a missing image archive', argv: ['deploy', '-i', 'test/fixtures/seed/../../../README.md', '--image-archive', '/nonexistent.tar'], message: /--image-archive \/nonexistent\.tar: no such file/},
+	{name: 'wizard flags without a terminal', argv: ['--image-archive', 'README.md'], message: /the wizard needs a terminal \(stdin and stdout\)\n {2}fix: run it in a terminal, or deploy without one/},
+	{name: 'wizard with a missing build dir', argv: ['--build-image', '/nope'], message: /--build-image \/nope: no such directory/},
 	{name: 'deploy with both image flags', argv: ['deploy', '-i', 'x.yaml', '--image-archive', 'README.md', '--build-image', 'test/fixtures/rocketmq-docker-standin'], message: /--build-image and --image-archive both given\n {2}fix: use one/},
 	{name: 'deploy with a dir that is no rocketmq-docker checkout', argv: ['deploy', '-i', 'x.yaml', '--build-image', 'test/fixtures/seed'], message: /--build-image .*test\/fixtures\/seed: neither .*build-image\.sh nor .*image-build\/build-image\.sh exists\n {2}fix: pass a checkout of apache\/rocketmq-docker/},
 	{name: 'flag without its value', argv: ['--export'], message: /--export needs a value \(DIR\)/},
